@@ -1,0 +1,40 @@
+//! Embeds the default theme (`themes/default/templates` and `static`) into the binary, so the
+//! tool builds any site without a theme directory of its own.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, String)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+        if path.is_dir() {
+            collect(&path, &format!("{name}/"), out);
+        } else {
+            out.push((name, path.canonicalize().unwrap().display().to_string()));
+        }
+    }
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    println!("cargo:rerun-if-changed=themes/default");
+    let mut code = String::new();
+    for (kind, sub) in [("TEMPLATES", "templates"), ("STATIC", "static")] {
+        let mut files = Vec::new();
+        collect(&root.join(sub), "", &mut files);
+        for (name, _) in &files {
+            println!("cargo:rerun-if-changed=themes/default/{sub}/{name}");
+        }
+        writeln!(code, "pub const {kind}: &[(&str, &[u8])] = &[").unwrap();
+        for (name, path) in files {
+            writeln!(code, "    ({name:?}, include_bytes!({path:?})),").unwrap();
+        }
+        writeln!(code, "];").unwrap();
+    }
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("theme_files.rs");
+    std::fs::write(out, code).unwrap();
+}

@@ -1,0 +1,252 @@
+//! `site.toml`: the typed site configuration, its defaults and its validation.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A configuration problem: always exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{path}: `{key}` names `{value}`, which does not exist")]
+    MissingPath {
+        path: PathBuf,
+        key: String,
+        value: String,
+    },
+    #[error("{path}: `{key}` = `{value}`: {message}")]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        value: String,
+        message: String,
+    },
+}
+
+/// The whole of `site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Site title, shown in the header and in every `<title>`.
+    pub title: String,
+    /// One sentence shown on the home page and as the default meta description.
+    #[serde(default)]
+    pub description: String,
+    /// Absolute URL the site is served from; its path (e.g. `/spark-docs/`) prefixes every link.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    /// Language of the pages (`<html lang>`).
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Repository URL; when set, pages get an "Edit this page" link.
+    #[serde(default)]
+    pub repo_url: String,
+    /// Branch used in "Edit this page" links.
+    #[serde(default = "default_branch")]
+    pub repo_branch: String,
+    /// Theme name: files in `<root>/themes/<theme>/` override the built-in default theme.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Where each kind of source lives.
+    #[serde(default)]
+    pub sources: Sources,
+    /// Chart paths as commands write them (`charts/spark-4.1`) → chart directories in the repo.
+    #[serde(default)]
+    pub chart_paths: BTreeMap<String, String>,
+}
+
+/// `[sources]`: every key optional; a key that is set must name an existing path.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sources {
+    pub recipes: Option<String>,
+    pub issues: Option<String>,
+    #[serde(default)]
+    pub presets: Vec<String>,
+    #[serde(default)]
+    pub charts: Vec<String>,
+    pub notebooks: Option<String>,
+    pub scripts: Option<String>,
+    pub policies: Option<String>,
+}
+
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_branch() -> String {
+    "main".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+/// A loaded configuration together with the directory everything is relative to.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub file: PathBuf,
+    pub site: SiteConfig,
+}
+
+impl Config {
+    /// Reads and validates `site.toml`. `base_url_override` replaces `base_url` (CLI `--base-url`).
+    pub fn load(
+        root: &Path,
+        file: Option<&Path>,
+        base_url_override: Option<&str>,
+    ) -> Result<Config, ConfigError> {
+        let file = file
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| root.join("site.toml"));
+        let text = std::fs::read_to_string(&file).map_err(|source| ConfigError::Read {
+            path: file.clone(),
+            source,
+        })?;
+        let mut site: SiteConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: file.clone(),
+            message: describe_toml_error(&text, &e),
+        })?;
+        if let Some(url) = base_url_override {
+            site.base_url = url.to_string();
+        }
+        let config = Config {
+            root: root.to_path_buf(),
+            file,
+            site,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let url = &self.site.base_url;
+        if !(url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                path: self.file.clone(),
+                key: "base_url".into(),
+                value: url.clone(),
+                message: "must be an absolute URL (https://host/path/) or a path starting with `/`"
+                    .into(),
+            });
+        }
+        let s = &self.site.sources;
+        let dirs = [
+            ("sources.recipes", &s.recipes),
+            ("sources.issues", &s.issues),
+            ("sources.notebooks", &s.notebooks),
+            ("sources.scripts", &s.scripts),
+            ("sources.policies", &s.policies),
+        ];
+        for (key, value) in dirs {
+            if let Some(value) = value {
+                if !self.root.join(value).is_dir() {
+                    return Err(ConfigError::MissingPath {
+                        path: self.file.clone(),
+                        key: key.into(),
+                        value: value.clone(),
+                    });
+                }
+            }
+        }
+        for (key, globs) in [("sources.presets", &s.presets), ("sources.charts", &s.charts)] {
+            for g in globs {
+                if let Err(e) = globset::Glob::new(g) {
+                    return Err(ConfigError::Invalid {
+                        path: self.file.clone(),
+                        key: key.into(),
+                        value: g.clone(),
+                        message: e.kind().to_string(),
+                    });
+                }
+            }
+        }
+        for (from, to) in &self.site.chart_paths {
+            if !self.root.join(to).is_dir() {
+                return Err(ConfigError::MissingPath {
+                    path: self.file.clone(),
+                    key: format!("chart_paths.\"{from}\""),
+                    value: to.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/` (e.g. `/spark-docs/`).
+    pub fn base_path(&self) -> String {
+        let url = &self.site.base_url;
+        let path = match url.find("://") {
+            Some(i) => {
+                let rest = &url[i + 3..];
+                rest.find('/').map(|j| &rest[j..]).unwrap_or("/")
+            }
+            None => url.as_str(),
+        };
+        let mut p = path.split(['?', '#']).next().unwrap_or("/").to_string();
+        if !p.starts_with('/') {
+            p.insert(0, '/');
+        }
+        if !p.ends_with('/') {
+            p.push('/');
+        }
+        p
+    }
+
+    /// `base_url` with a trailing slash, for absolute links (sitemap).
+    pub fn absolute_base(&self) -> String {
+        let mut u = self.site.base_url.clone();
+        if !u.ends_with('/') {
+            u.push('/');
+        }
+        u
+    }
+
+    /// Resolves a path from site.toml against the root.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+}
+
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(url: &str) -> Config {
+        Config {
+            root: PathBuf::from("."),
+            file: PathBuf::from("site.toml"),
+            site: toml::from_str(&format!("title = \"t\"\nbase_url = \"{url}\"")).unwrap(),
+        }
+    }
+
+    #[test]
+    fn base_path_from_url() {
+        assert_eq!(
+            cfg("https://example.github.io/spark-docs/").base_path(),
+            "/spark-docs/"
+        );
+        assert_eq!(cfg("https://example.github.io/a/b").base_path(), "/a/b/");
+        assert_eq!(cfg("https://docs.example.com").base_path(), "/");
+        assert_eq!(cfg("/").base_path(), "/");
+    }
+}

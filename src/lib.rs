@@ -1,0 +1,103 @@
+//! spark-docs: a static-site generator and checker for the operations knowledge of teams that
+//! run Apache Spark on Kubernetes. The pipeline runs one way:
+//! `config → load → model → render → post → write`; `main.rs` is only the CLI.
+
+pub mod config;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod post;
+pub mod render;
+pub mod write;
+
+use config::{Config, ConfigError};
+use diagnostics::{Finding, Severity};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// What to build and where.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub config: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+}
+
+/// Why a build did not produce a site.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Bad site.toml or theme: exit code 2.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Theme(#[from] render::ThemeError),
+    /// Content errors: exit code 1. The findings include warnings too.
+    #[error("the content has {} error(s)", .findings.iter().filter(|f| f.severity == Severity::Error).count())]
+    Content { root: PathBuf, findings: Vec<Finding> },
+    #[error(transparent)]
+    Write(#[from] write::WriteError),
+}
+
+impl BuildError {
+    /// Process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            BuildError::Content { .. } => 1,
+            BuildError::Write(_) => 1,
+            BuildError::Config(_) | BuildError::Theme(_) => 2,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub out: PathBuf,
+    pub root: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub findings: Vec<Finding>,
+    pub millis: u128,
+}
+
+/// Loads and links the site: the model every later stage reads.
+pub fn load_site(opts: &BuildOptions) -> Result<model::Site, BuildError> {
+    let config = Config::load(&opts.root, opts.config.as_deref(), opts.base_url.as_deref())?;
+    let loaded = load::load_all(&config);
+    Ok(model::Site::new(config, loaded))
+}
+
+/// Renders a loaded site into the in-memory output (pages post-processed, plus raw and static files).
+pub fn render_output(site: &model::Site) -> Result<render::Output, BuildError> {
+    let theme = render::Theme::load(&site.config)?;
+    let (pages, mut files) = render::render_site(site, &theme)?;
+    let base_path = site.config.base_path();
+    for page in pages {
+        let html = post::rewrite(&page.html, &base_path).map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))?;
+        files.insert(render::output_path(&page.url), html.into_bytes());
+    }
+    Ok(files)
+}
+
+/// The whole build: load, link, (fail on content errors), render, post-process, write atomically.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let site = load_site(opts)?;
+    let mut findings = site.findings.clone();
+    diagnostics::sort(&mut findings);
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        return Err(BuildError::Content { root: site.config.root.clone(), findings });
+    }
+    let files = render_output(&site)?;
+    let out = opts.out.clone().unwrap_or_else(|| site.config.root.join("public"));
+    write::write_atomic(&out, &site.config.root, &files)?;
+    Ok(BuildReport {
+        pages: files.keys().filter(|k| k.ends_with(".html")).count(),
+        files: files.len(),
+        out,
+        root: site.config.root.clone(),
+        findings,
+        millis: started.elapsed().as_millis(),
+    })
+}

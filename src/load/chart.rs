@@ -1,0 +1,122 @@
+//! Chart contracts: a directory with `Chart.yaml`, `values.yaml` and an optional
+//! `values.schema.json`, the values interface presets and `--set` flags are checked against.
+
+use super::{read_source, SourceFile};
+use crate::diagnostics::Finding;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ChartDependency {
+    pub name: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub repository: String,
+    #[serde(default)]
+    pub alias: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChartYaml {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    version: serde_yaml_ng::Value,
+    #[serde(default)]
+    app_version: serde_yaml_ng::Value,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    dependencies: Vec<ChartDependency>,
+}
+
+/// A chart contract.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub dir: PathBuf,
+    /// Directory relative to the root, `/`-separated.
+    pub rel: String,
+    pub name: String,
+    pub version: String,
+    pub app_version: String,
+    pub description: String,
+    pub dependencies: Vec<ChartDependency>,
+    pub values: Option<serde_yaml_ng::Value>,
+    pub values_file: Option<SourceFile>,
+    pub schema: Option<serde_json::Value>,
+    pub schema_file: Option<SourceFile>,
+}
+
+fn scalar(v: &serde_yaml_ng::Value) -> String {
+    match v {
+        serde_yaml_ng::Value::String(s) => s.clone(),
+        serde_yaml_ng::Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Loads the chart in `dir`; a directory without `Chart.yaml` is skipped silently (globs such as
+/// `charts/*` may match other directories).
+pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Option<Chart> {
+    let chart_file = dir.join("Chart.yaml");
+    if !chart_file.is_file() {
+        return None;
+    }
+    let file = read_source(root, &chart_file, findings)?;
+    let meta: ChartYaml = match serde_yaml_ng::from_str(&file.text) {
+        Ok(m) => m,
+        Err(e) => {
+            let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+            findings.push(Finding::error("chart-invalid", &file.rel, line, col, format!("invalid Chart.yaml: {e}")));
+            return None;
+        }
+    };
+    let rel = super::rel_path(root, dir);
+    let name = if meta.name.is_empty() {
+        dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    } else {
+        meta.name
+    };
+    let mut chart = Chart {
+        dir: dir.to_path_buf(),
+        rel,
+        name,
+        version: scalar(&meta.version),
+        app_version: scalar(&meta.app_version),
+        description: meta.description,
+        dependencies: meta.dependencies,
+        values: None,
+        values_file: None,
+        schema: None,
+        schema_file: None,
+    };
+    let values_path = dir.join("values.yaml");
+    if values_path.is_file() {
+        if let Some(file) = read_source(root, &values_path, findings) {
+            match super::preset::parse_values(&file.text) {
+                Ok(v) => chart.values = Some(v),
+                Err((line, col, msg)) => findings.push(Finding::error("values-syntax", &file.rel, line, col, msg)),
+            }
+            chart.values_file = Some(file);
+        }
+    }
+    let schema_path = dir.join("values.schema.json");
+    if schema_path.is_file() {
+        if let Some(file) = read_source(root, &schema_path, findings) {
+            match serde_json::from_str(&file.text) {
+                Ok(v) => chart.schema = Some(v),
+                Err(e) => findings.push(Finding::error(
+                    "chart-invalid",
+                    &file.rel,
+                    e.line(),
+                    e.column(),
+                    format!("invalid values.schema.json: {e}"),
+                )),
+            }
+            chart.schema_file = Some(file);
+        }
+    }
+    Some(chart)
+}

@@ -1,0 +1,279 @@
+//! load: reads every kind of source named in site.toml into typed values, keeping the path and
+//! the source text for diagnostics. Problems in the content become findings, never panics.
+
+pub mod chart;
+pub mod front_matter;
+pub mod notebook;
+pub mod preset;
+pub mod recipe;
+pub mod script;
+
+use crate::config::Config;
+use crate::diagnostics::Finding;
+use std::path::{Path, PathBuf};
+
+pub use chart::Chart;
+pub use notebook::Notebook;
+pub use preset::Preset;
+pub use recipe::{Issue, Recipe};
+pub use script::Script;
+
+/// Files larger than this are reported instead of read.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A source file: where it is and what it says.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Absolute (or root-joined) path on disk.
+    pub path: PathBuf,
+    /// Path relative to the site root, with `/` separators: what diagnostics and links show.
+    pub rel: String,
+    pub text: String,
+}
+
+/// Everything read from disk.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub recipes: Vec<Recipe>,
+    pub issues: Vec<Issue>,
+    pub presets: Vec<Preset>,
+    pub charts: Vec<Chart>,
+    pub notebooks: Vec<Notebook>,
+    pub scripts: Vec<Script>,
+    pub policies: Vec<SourceFile>,
+    pub findings: Vec<Finding>,
+}
+
+/// Reads every configured source.
+pub fn load_all(config: &Config) -> Loaded {
+    let mut out = Loaded::default();
+    let src = &config.site.sources;
+    let root = &config.root;
+    if let Some(dir) = &src.recipes {
+        for file in read_tree(root, dir, &["md", "markdown"], &mut out.findings) {
+            if let Some(r) = recipe::load_recipe(file, Path::new(dir), &mut out.findings) {
+                out.recipes.push(r);
+            }
+        }
+    }
+    if let Some(dir) = &src.issues {
+        for file in read_tree(root, dir, &["md", "markdown"], &mut out.findings) {
+            if let Some(i) = recipe::load_issue(file, &mut out.findings) {
+                out.issues.push(i);
+            }
+        }
+    }
+    for dir in expand_globs(root, &src.charts, true, &mut out.findings) {
+        if let Some(c) = chart::load_chart(root, &dir, &mut out.findings) {
+            out.charts.push(c);
+        }
+    }
+    // A chart directory that holds presets but is not listed under `charts` is still a chart:
+    // presets find theirs as the nearest ancestor with Chart.yaml.
+    for path in expand_globs(root, &src.presets, false, &mut out.findings) {
+        if let Some(file) = read_source(root, &path, &mut out.findings) {
+            if let Some(mut p) = preset::load_preset(file, &mut out.findings) {
+                p.chart_dir = nearest_chart_dir(root, &path);
+                if let Some(dir) = &p.chart_dir {
+                    if !out.charts.iter().any(|c| &c.dir == dir) {
+                        if let Some(c) = chart::load_chart(root, dir, &mut out.findings) {
+                            out.charts.push(c);
+                        }
+                    }
+                }
+                out.presets.push(p);
+            }
+        }
+    }
+    if let Some(dir) = &src.notebooks {
+        for file in read_tree(root, dir, &["ipynb"], &mut out.findings) {
+            if let Some(n) = notebook::load_notebook(file, &mut out.findings) {
+                out.notebooks.push(n);
+            }
+        }
+    }
+    if let Some(dir) = &src.scripts {
+        for file in read_tree(root, dir, &["sh", "bash"], &mut out.findings) {
+            out.scripts.push(script::load_script(file));
+        }
+    }
+    if let Some(dir) = &src.policies {
+        out.policies = read_tree(root, dir, &["rego"], &mut out.findings);
+    }
+    out
+}
+
+/// The nearest directory above `file` (inside `root`) that holds a `Chart.yaml`.
+fn nearest_chart_dir(root: &Path, file: &Path) -> Option<PathBuf> {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if !d.starts_with(root) {
+            return None;
+        }
+        if d.join("Chart.yaml").is_file() {
+            return Some(d.to_path_buf());
+        }
+        if d == root {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Path of `path` relative to `root`, `/`-separated.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads one file as UTF-8 text; unreadable, huge or non-UTF-8 files become findings.
+pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Option<SourceFile> {
+    let rel = rel_path(root, path);
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            findings.push(
+                Finding::error(
+                    "file-too-large",
+                    &rel,
+                    0,
+                    0,
+                    format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", m.len()),
+                )
+                .with_help("split it, or move it out of the content directories"),
+            );
+            return None;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            findings.push(Finding::error("file-unreadable", &rel, 0, 0, format!("cannot read: {e}")));
+            return None;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            findings.push(Finding::error("file-unreadable", &rel, 0, 0, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.remove(0);
+            }
+            Some(SourceFile {
+                path: path.to_path_buf(),
+                rel,
+                text,
+            })
+        }
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+            findings.push(Finding::error(
+                "file-not-utf8",
+                &rel,
+                line,
+                column,
+                "file is not valid UTF-8",
+            ).with_help("save the file as UTF-8"));
+            None
+        }
+    }
+}
+
+/// Reads every file under `root/dir` whose extension is in `exts`, sorted by path. Hidden files
+/// and directories are skipped; symlink loops and unreadable entries become findings.
+pub fn read_tree(root: &Path, dir: &str, exts: &[&str], findings: &mut Vec<Finding>) -> Vec<SourceFile> {
+    let base = root.join(dir);
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(&base)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                if !e.file_type().is_file() {
+                    continue;
+                }
+                let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("");
+                if exts.iter().any(|x| x.eq_ignore_ascii_case(ext)) {
+                    if let Some(f) = read_source(root, e.path(), findings) {
+                        files.push(f);
+                    }
+                }
+            }
+            Err(e) => {
+                let at = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| dir.to_string());
+                let message = if e.loop_ancestor().is_some() {
+                    "symbolic link loop; skipped".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                findings.push(Finding::error("file-unreadable", at, 0, 0, message));
+            }
+        }
+    }
+    files
+}
+
+/// Expands `globs` (relative to root) to matching directories (`dirs`) or files, sorted.
+pub fn expand_globs(root: &Path, globs: &[String], dirs: bool, findings: &mut Vec<Finding>) -> Vec<PathBuf> {
+    if globs.is_empty() {
+        return Vec::new();
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for g in globs {
+        if let Ok(glob) = globset::GlobBuilder::new(g).literal_separator(true).build() {
+            builder.add(glob);
+        }
+    }
+    let Ok(set) = builder.build() else {
+        return Vec::new();
+    };
+    // Walk only from the longest literal prefix of each glob.
+    let mut starts: Vec<PathBuf> = globs
+        .iter()
+        .map(|g| {
+            let literal: Vec<&str> = g
+                .split('/')
+                .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
+                .collect();
+            root.join(literal.join("/"))
+        })
+        .collect();
+    starts.sort();
+    starts.dedup();
+    let mut found = Vec::new();
+    for start in starts {
+        if !start.exists() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&start).follow_links(true).sort_by_file_name() {
+            match entry {
+                Ok(e) => {
+                    let is_match = if dirs { e.file_type().is_dir() } else { e.file_type().is_file() };
+                    if is_match && set.is_match(rel_path(root, e.path())) {
+                        found.push(e.path().to_path_buf());
+                    }
+                }
+                Err(e) => {
+                    if e.loop_ancestor().is_some() {
+                        let at = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
+                        findings.push(Finding::error("file-unreadable", at, 0, 0, "symbolic link loop; skipped"));
+                    }
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}

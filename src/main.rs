@@ -1,0 +1,99 @@
+//! The `spark-docs` command line: parses arguments, calls the library, maps errors to exit codes
+//! (0 success, 1 content errors, 2 usage or configuration errors).
+
+use clap::{Parser, Subcommand};
+use spark_docs::diagnostics;
+use spark_docs::{BuildError, BuildOptions};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Build and check the operations knowledge of a team running Apache Spark on Kubernetes:
+/// recipes, incident write-ups (issues), Helm preset values files, notebooks and scripts.
+///
+/// spark-docs reads `site.toml` at the site root, validates every source, cross-links issues and
+/// the pages that mention them, and writes a static site ready for GitHub Pages.
+///
+/// Exit codes: 0 success, 1 content errors, 2 usage or configuration errors.
+#[derive(Parser)]
+#[command(name = "spark-docs", version, about, long_about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the static site into --out (default: <root>/public).
+    ///
+    /// The site is written into a temporary directory beside --out and swapped into place, so a
+    /// failed build leaves the previous output untouched. Content errors are printed like compiler
+    /// diagnostics (file:line:column, rule code, help) and nothing is written.
+    Build(BuildArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Site root: the directory holding site.toml and the sources it names.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Configuration file [default: <root>/site.toml].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Output directory [default: <root>/public].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Override `base_url` from site.toml, e.g. https://example.github.io/spark-docs/ (its path
+    /// prefixes every link, so the site works from a sub-path).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Build(args) => build(args),
+    }
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let root = match args.root.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: site root {}: {e}", args.root.display());
+            return ExitCode::from(2);
+        }
+    };
+    let opts = BuildOptions { root, config: args.config, out: args.out, base_url: args.base_url };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match spark_docs::build(&opts) {
+        Ok(report) => {
+            if !report.findings.is_empty() && !args.quiet {
+                eprint!("{}", diagnostics::render_human(&report.findings, &report.root, color));
+            }
+            if !args.quiet {
+                eprintln!("built {} pages ({} files) into {} in {} ms", report.pages, report.files, report.out.display(), report.millis);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Content { root, findings }) => {
+            eprint!("{}", diagnostics::render_human(&findings, &root, color));
+            eprintln!("error: build failed; nothing was written");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

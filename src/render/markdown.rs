@@ -1,0 +1,298 @@
+//! Markdown → HTML: heading ids and the table of contents, highlighted code blocks, GitHub
+//! admonitions, issue IDs turned into links, and relative links to sources rewritten to page URLs.
+
+use super::highlight;
+use crate::load::recipe::markdown_options;
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+/// What links in a Markdown body resolve against.
+pub struct LinkContext<'a> {
+    /// Root-relative path of the file being rendered.
+    pub source_rel: &'a str,
+    /// Root-relative source path → page URL.
+    pub file_urls: &'a HashMap<String, String>,
+    /// Known issue IDs (upper case).
+    pub issue_ids: &'a HashSet<String>,
+}
+
+/// GitHub-compatible heading id: lower-case; letters, digits, `-` and `_` kept; spaces → `-`;
+/// other punctuation dropped. Links written for GitHub keep working.
+pub fn heading_id(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+/// Normalizes `a/b/../c` → `a/c`; `None` when it climbs above the root.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Resolves a relative link target written in `source_rel` to a root-relative path (fragment and
+/// query stripped). `None` for external, absolute or fragment-only links.
+pub fn resolve_relative(source_rel: &str, dest: &str) -> Option<(String, Option<String>)> {
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with('/') || dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("data:") || dest.starts_with("tel:") {
+        return None;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let dir = source_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let joined = if dir.is_empty() { path.to_string() } else { format!("{dir}/{path}") };
+    let decoded = percent_decode(&joined);
+    Some((normalize(&decoded)?, fragment))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn alert_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn issue_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r"\bISSUE-\d{1,6}\b").expect("static regex"))
+}
+
+/// Text with known `ISSUE-NNN` IDs turned into links.
+fn link_issue_ids(text: &str, ids: &HashSet<String>) -> Option<String> {
+    if !text.contains("ISSUE-") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut last = 0;
+    let mut any = false;
+    for m in issue_re().find_iter(text) {
+        if !ids.contains(m.as_str()) {
+            continue;
+        }
+        any = true;
+        out.push_str(&highlight::escape(&text[last..m.start()]));
+        out.push_str(&format!(
+            "<a class=\"issue-ref\" href=\"{}\">{}</a>",
+            crate::model::issue_url(m.as_str()),
+            m.as_str()
+        ));
+        last = m.end();
+    }
+    if !any {
+        return None;
+    }
+    out.push_str(&highlight::escape(&text[last..]));
+    Some(out)
+}
+
+/// Renders a Markdown body. The first level-1 heading is dropped when it comes before any other
+/// heading (the page template shows the title); later level-1 headings become level 2.
+pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
+    let mut events: Vec<Event> = Vec::new();
+    let mut toc = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut seen_heading = false;
+    let mut link_depth = 0usize;
+    let mut iter = Parser::new_ext(body, markdown_options());
+    let mut code: Option<(String, String)> = None;
+    while let Some(event) = iter.next() {
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                let mut inner = Vec::new();
+                let mut text = String::new();
+                for e in iter.by_ref() {
+                    match &e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                    inner.push(e);
+                }
+                if level == HeadingLevel::H1 && !seen_heading {
+                    seen_heading = true;
+                    continue;
+                }
+                seen_heading = true;
+                let level = if level == HeadingLevel::H1 { HeadingLevel::H2 } else { level };
+                let n = level as u8;
+                let base = id.map(|i| i.to_string()).unwrap_or_else(|| heading_id(&text));
+                let mut unique = base.clone();
+                let mut k = 1;
+                while !used_ids.insert(unique.clone()) {
+                    unique = format!("{base}-{k}");
+                    k += 1;
+                }
+                if n == 2 || n == 3 {
+                    toc.push(TocEntry { level: n, id: unique.clone(), title: text.trim().to_string() });
+                }
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", highlight::escape(&classes.iter().map(|c| c.as_ref()).collect::<Vec<_>>().join(" ")))
+                };
+                events.push(Event::Html(CowStr::from(format!("<h{n} id=\"{}\"{class_attr}>", highlight::escape(&unique)))));
+                events.extend(inner);
+                events.push(Event::Html(CowStr::from(format!("</h{n}>\n"))));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',')
+                        .next()
+                        .unwrap_or("")
+                        .trim_matches(['{', '}', '.'])
+                        .to_ascii_lowercase(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some((_, c)) = code.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, c)) = code.take() {
+                    events.push(Event::Html(CowStr::from(highlight::code_block(&c, &lang))));
+                }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = alert_title(kind);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<blockquote class=\"markdown-alert markdown-alert-{class}\">\n<p class=\"markdown-alert-title\">{title}</p>\n"
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</blockquote>\n"))),
+            Event::Start(Tag::Table(a)) => {
+                events.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
+                events.push(Event::Start(Tag::Table(a)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                link_depth += 1;
+                let dest = match resolve_relative(ctx.source_rel, &dest_url) {
+                    Some((path, fragment)) => match ctx.file_urls.get(&path) {
+                        Some(url) => CowStr::from(match fragment {
+                            Some(f) => format!("{url}#{f}"),
+                            None => url.clone(),
+                        }),
+                        None => dest_url,
+                    },
+                    None => dest_url,
+                };
+                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::Text(t) if link_depth == 0 => match link_issue_ids(&t, ctx.issue_ids) {
+                Some(html) => events.push(Event::InlineHtml(CowStr::from(html))),
+                None => events.push(Event::Text(t)),
+            },
+            other => events.push(other),
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let toc = if toc.len() >= 2 { toc } else { Vec::new() };
+    Rendered { html, toc }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx<'a>(urls: &'a HashMap<String, String>, ids: &'a HashSet<String>) -> LinkContext<'a> {
+        LinkContext { source_rel: "content/recipes/ops/a.md", file_urls: urls, issue_ids: ids }
+    }
+
+    #[test]
+    fn rewrites_links_ids_and_admonitions() {
+        let mut urls = HashMap::new();
+        urls.insert("content/issues/ISSUE-001-x.md".to_string(), "/issues/issue-001/".to_string());
+        let ids: HashSet<String> = ["ISSUE-001".to_string()].into();
+        let r = render(
+            "# Title\n\n## Root cause\n\nSee [it](../../issues/ISSUE-001-x.md#fix) and ISSUE-001, not ISSUE-999.\n\n> [!WARNING]\n> Careful.\n\n## Root cause\n",
+            &ctx(&urls, &ids),
+        );
+        assert!(!r.html.contains("<h1"));
+        assert!(r.html.contains("<h2 id=\"root-cause\">"));
+        assert!(r.html.contains("<h2 id=\"root-cause-1\">"));
+        assert!(r.html.contains("href=\"/issues/issue-001/#fix\""));
+        assert!(r.html.contains("<a class=\"issue-ref\" href=\"/issues/issue-001/\">ISSUE-001</a>"));
+        assert!(r.html.contains("ISSUE-999"));
+        assert!(r.html.contains("markdown-alert-warning"));
+        assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn github_style_ids() {
+        assert_eq!(heading_id("Step 1: Set spark.driver.host"), "step-1-set-sparkdriverhost");
+    }
+
+    #[test]
+    fn resolve_relative_paths() {
+        assert_eq!(resolve_relative("a/b/c.md", "../d.md#x"), Some(("a/d.md".into(), Some("x".into()))));
+        assert_eq!(resolve_relative("a.md", "../../x.md"), None);
+        assert_eq!(resolve_relative("a.md", "https://x"), None);
+    }
+}

@@ -1,0 +1,713 @@
+//! render: turns the model into HTML pages (Tera templates over JSON contexts), raw downloads,
+//! static theme files and the sitemap. URLs stay site-absolute here; `post` adds the base path.
+
+pub mod highlight;
+pub mod markdown;
+pub mod templates;
+
+use crate::load::notebook::CellKind;
+use crate::model::{self, category_title, kind_title, kind_url, PageRef, Site};
+use markdown::{LinkContext, TocEntry};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+pub use templates::{Theme, ThemeError};
+
+/// Every file of the built site: output-relative path → bytes.
+pub type Output = BTreeMap<String, Vec<u8>>;
+
+/// One rendered page before post-processing.
+pub struct Page {
+    pub url: String,
+    pub html: String,
+}
+
+struct Ctx<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    issue_ids: HashSet<String>,
+    nav_kinds: Vec<&'static str>,
+    categories: Vec<(String, Vec<usize>)>,
+}
+
+/// Renders every page of the site. Also returns the non-HTML files (raw sources, static, sitemap).
+pub fn render_site(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Output), ThemeError> {
+    let ctx = Ctx {
+        site,
+        theme,
+        issue_ids: site.issue_index.keys().cloned().collect(),
+        nav_kinds: site.configured_kinds(),
+        categories: site.categories(),
+    };
+    let mut pages = Vec::new();
+    let mut files = Output::new();
+
+    pages.push(ctx.home()?);
+    for r in site.all_pages() {
+        pages.push(ctx.page(r)?);
+        if let Some(raw) = site.raw_url(r) {
+            files.insert(raw.trim_start_matches('/').to_string(), site.source(r).text.clone().into_bytes());
+        }
+    }
+    for kind in ctx.nav_kinds.clone() {
+        pages.push(ctx.kind_index(kind)?);
+    }
+    for (cat, items) in &ctx.categories {
+        pages.push(ctx.category(cat, items)?);
+    }
+    pages.push(ctx.not_found()?);
+    for (name, bytes) in &theme.static_files {
+        files.insert(format!("static/{name}"), bytes.clone());
+    }
+    files.insert("sitemap.xml".into(), sitemap(site, &pages).into_bytes());
+    Ok((pages, files))
+}
+
+fn sitemap(site: &Site, pages: &[Page]) -> String {
+    let base = site.config.absolute_base();
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in pages.iter().filter(|p| p.url.ends_with('/')) {
+        s.push_str(&format!("  <url><loc>{}{}</loc></url>\n", highlight::escape(&base), highlight::escape(p.url.trim_start_matches('/'))));
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// Output path of a page URL: `/a/b/` → `a/b/index.html`, `/404.html` → `404.html`.
+pub fn output_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else if trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn css_class(s: &str) -> String {
+    crate::load::recipe::slugify(s)
+}
+
+fn link(title: impl Into<String>, url: impl Into<String>) -> Value {
+    json!({"title": title.into(), "url": url.into()})
+}
+
+/// Dotted paths into a values tree.
+fn lookup<'v>(v: &'v serde_yaml_ng::Value, path: &str) -> Option<&'v serde_yaml_ng::Value> {
+    let mut cur = v;
+    for key in path.split('.') {
+        cur = cur.as_mapping()?.get(key)?;
+    }
+    Some(cur)
+}
+
+fn truthy(v: Option<&serde_yaml_ng::Value>) -> bool {
+    matches!(v, Some(serde_yaml_ng::Value::Bool(true)))
+}
+
+fn deep_merge(base: &serde_yaml_ng::Value, over: &serde_yaml_ng::Value) -> serde_yaml_ng::Value {
+    match (base, over) {
+        (serde_yaml_ng::Value::Mapping(a), serde_yaml_ng::Value::Mapping(b)) => {
+            let mut out = a.clone();
+            for (k, v) in b {
+                let merged = match a.get(k) {
+                    Some(existing) => deep_merge(existing, v),
+                    None => v.clone(),
+                };
+                out.insert(k.clone(), merged);
+            }
+            serde_yaml_ng::Value::Mapping(out)
+        }
+        (_, v) => v.clone(),
+    }
+}
+
+/// Components a preset deploys, judged on the preset merged over its chart's defaults.
+pub fn preset_components(values: &serde_yaml_ng::Value) -> Vec<&'static str> {
+    const TABLE: &[(&str, &[&str])] = &[
+        ("Connect", &["connect.enabled", "sparkConnect.enabled"]),
+        ("Jupyter", &["jupyter.enabled", "jupyterhub.enabled"]),
+        ("Airflow", &["airflow.enabled"]),
+        ("Standalone", &["sparkStandalone.enabled", "sparkMaster.enabled", "master.enabled"]),
+        ("Operator", &["sparkOperator.enabled", "operator.enabled"]),
+        ("MinIO", &["minio.enabled", "spark-base.minio.enabled", "core.minio.enabled"]),
+        ("History Server", &["historyServer.enabled"]),
+        ("Metastore", &["hiveMetastore.enabled", "core.hiveMetastore.enabled", "spark-base.core.hiveMetastore.enabled"]),
+    ];
+    let standalone_backend = ["connect.backendMode", "sparkConnect.backendMode"]
+        .iter()
+        .any(|p| lookup(values, p).and_then(|v| v.as_str()) == Some("standalone"));
+    TABLE
+        .iter()
+        .filter(|(name, paths)| paths.iter().any(|p| truthy(lookup(values, p))) || (*name == "Standalone" && standalone_backend))
+        .map(|(name, _)| *name)
+        .collect()
+}
+
+/// The settings that tell presets apart, from the preset's own values.
+pub fn preset_key_settings(values: &serde_yaml_ng::Value) -> Vec<(String, String)> {
+    const SUFFIXES: &[&str] = &[
+        "backendMode",
+        "driver.host",
+        "spark.driver.host",
+        "eventLog.dir",
+        "spark.eventLog.dir",
+        "logDirectory",
+        "existingSecret",
+        "deleteWorkerPods",
+        "crds.create",
+        "rbac.create",
+        "serviceAccountName",
+        "podSecurityStandards",
+    ];
+    let mut leaves = Vec::new();
+    flatten(values, String::new(), &mut leaves);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for suffix in SUFFIXES {
+        for (path, value) in &leaves {
+            if (path == suffix || path.ends_with(&format!(".{suffix}"))) && !out.iter().any(|(p, _)| p == path) {
+                out.push((path.clone(), value.clone()));
+            }
+        }
+    }
+    out.truncate(8);
+    out
+}
+
+fn flatten(v: &serde_yaml_ng::Value, prefix: String, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_yaml_ng::Value::Mapping(m) => {
+            for (k, child) in m {
+                let key = match k {
+                    serde_yaml_ng::Value::String(s) => s.clone(),
+                    other => serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_string(),
+                };
+                let path = if prefix.is_empty() { key } else { format!("{prefix}.{key}") };
+                flatten(child, path, out);
+            }
+        }
+        serde_yaml_ng::Value::Sequence(_) => out.push((prefix, "[…]".into())),
+        serde_yaml_ng::Value::String(s) => out.push((prefix, if s.is_empty() { "\"\"".into() } else { s.clone() })),
+        serde_yaml_ng::Value::Null => out.push((prefix, "null".into())),
+        other => out.push((prefix, serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_string())),
+    }
+}
+
+fn is_resolved(status: &str) -> bool {
+    let s = status.to_ascii_lowercase();
+    s.contains("resolved") || s.contains("closed") || s.contains("fixed") || s.contains("done")
+}
+
+impl Ctx<'_> {
+    fn link_ctx<'a>(&'a self, rel: &'a str) -> LinkContext<'a> {
+        LinkContext { source_rel: rel, file_urls: &self.site.file_urls, issue_ids: &self.issue_ids }
+    }
+
+    fn edit_url(&self, rel: &str) -> String {
+        let repo = self.site.config.site.repo_url.trim_end_matches('/');
+        if repo.is_empty() {
+            return String::new();
+        }
+        let branch = &self.site.config.site.repo_branch;
+        if repo.contains("gitlab") {
+            format!("{repo}/-/edit/{branch}/{rel}")
+        } else {
+            format!("{repo}/edit/{branch}/{rel}")
+        }
+    }
+
+    fn nav(&self, url: &str) -> Value {
+        let items: Vec<Value> = self
+            .nav_kinds
+            .iter()
+            .map(|&kind| {
+                let kurl = kind_url(kind);
+                let children: Vec<Value> = if kind == "recipe" {
+                    self.categories
+                        .iter()
+                        .map(|(c, items)| {
+                            let curl = format!("/recipes/{c}/");
+                            json!({"title": category_title(c), "url": curl, "count": items.len(), "active": url.starts_with(&curl)})
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                json!({
+                    "title": kind_title(kind),
+                    "url": kurl,
+                    "count": self.site.kind_count(kind),
+                    "active": url.starts_with(&kurl),
+                    "children": children,
+                })
+            })
+            .collect();
+        Value::Array(items)
+    }
+
+    fn site_value(&self, url: &str) -> Value {
+        let c = &self.site.config.site;
+        json!({
+            "title": c.title,
+            "description": c.description,
+            "language": c.language,
+            "base_url": self.site.config.absolute_base(),
+            "repo_url": c.repo_url,
+            "generator": format!("spark-docs {}", env!("CARGO_PKG_VERSION")),
+            "nav": self.nav(url),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render(
+        &self,
+        template: &str,
+        kind: &str,
+        url: &str,
+        title: &str,
+        summary: &str,
+        breadcrumbs: Vec<Value>,
+        toc: &[TocEntry],
+        edit_rel: Option<&str>,
+        content: &str,
+        extra: Value,
+    ) -> Result<Page, ThemeError> {
+        let mut root = json!({
+            "site": self.site_value(url),
+            "page": {
+                "kind": kind,
+                "title": title,
+                "url": url,
+                "summary": summary,
+                "breadcrumbs": breadcrumbs,
+                "toc": toc,
+                "edit_url": edit_rel.map(|r| self.edit_url(r)).unwrap_or_default(),
+                "content": content,
+            },
+        });
+        if let (Some(obj), Value::Object(more)) = (root.as_object_mut(), extra) {
+            obj.extend(more);
+        }
+        let context = tera::Context::from_value(root).map_err(|e| ThemeError(e.to_string()))?;
+        let html = self.theme.render(template, &context)?;
+        Ok(Page { url: url.to_string(), html })
+    }
+
+    fn home_crumb(&self) -> Value {
+        link("Home", "/")
+    }
+
+    fn issue_ref(&self, id: &str) -> Value {
+        match self.site.issue_index.get(id) {
+            Some(&i) => {
+                let is = &self.site.issues[i];
+                json!({
+                    "id": is.id, "title": is.title, "url": model::issue_url(&is.id),
+                    "status": is.status, "status_class": css_class(&is.status),
+                    "severity": is.severity, "severity_class": css_class(&is.severity),
+                    "created": is.created, "exists": true,
+                })
+            }
+            None => json!({"id": id, "title": "", "url": "", "status": "", "status_class": "", "severity": "", "severity_class": "", "created": "", "exists": false}),
+        }
+    }
+
+    fn issue_refs(&self, r: PageRef) -> Vec<Value> {
+        self.site.mentions.get(&r).map(|ids| ids.iter().map(|id| self.issue_ref(id)).collect()).unwrap_or_default()
+    }
+
+    fn backlinks(&self, refs: &[PageRef]) -> Vec<Value> {
+        let mut groups: Vec<(&str, Vec<Value>)> = Vec::new();
+        for r in refs {
+            let entry = link(self.site.title(*r), self.site.url(*r));
+            match groups.iter_mut().find(|(k, _)| *k == r.kind()) {
+                Some((_, v)) => v.push(entry),
+                None => groups.push((r.kind(), vec![entry])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(kind, pages)| json!({"kind": kind, "kind_title": kind_title(kind), "pages": pages}))
+            .collect()
+    }
+
+    fn preset_summary(&self, i: usize) -> Value {
+        let site = self.site;
+        let p = &site.presets[i];
+        let chart = site.preset_chart[i].map(|c| &site.charts[c]);
+        let effective = match (chart.and_then(|c| c.values.as_ref()), p.values.as_ref()) {
+            (Some(base), Some(v)) => deep_merge(base, v),
+            (None, Some(v)) => v.clone(),
+            _ => serde_yaml_ng::Value::Null,
+        };
+        let key_settings: Vec<Value> = p
+            .values
+            .as_ref()
+            .map(preset_key_settings)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| json!({"key": k, "value": v}))
+            .collect();
+        json!({
+            "title": p.stem.trim_start_matches("values-scenario-").trim_start_matches("values-"),
+            "url": site.url(PageRef::Preset(i)),
+            "file_name": p.file_name,
+            "chart": site.preset_chart_name(i),
+            "chart_title": chart.map(|c| c.name.clone()).unwrap_or_else(|| "(unknown chart)".into()),
+            "scenario": p.stem.trim_start_matches("values-scenario-").trim_start_matches("values-"),
+            "spark_version": site.preset_spark_version(i),
+            "components": preset_components(&effective),
+            "key_settings": key_settings,
+        })
+    }
+
+    fn presets_sorted(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..self.site.presets.len()).collect();
+        v.sort_by_key(|&i| (std::cmp::Reverse(self.site.preset_spark_version(i)), self.site.preset_chart_name(i), self.site.presets[i].stem.clone()));
+        v
+    }
+
+    fn home(&self) -> Result<Page, ThemeError> {
+        let site = self.site;
+        let blurb = |k: &str| match k {
+            "recipe" => "How to deploy, operate, integrate and troubleshoot, step by step.",
+            "issue" => "Incidents we hit and fixed: symptom, root cause, resolution.",
+            "preset" => "Tested Helm values files, one per scenario.",
+            "notebook" => "Interactive diagnostics to run from Jupyter.",
+            "script" => "Shell scripts for on-call checks.",
+            _ => "",
+        };
+        let kinds: Vec<Value> = self
+            .nav_kinds
+            .iter()
+            .map(|&k| json!({"title": kind_title(k), "url": kind_url(k), "count": site.kind_count(k), "blurb": blurb(k)}))
+            .collect();
+        let troubleshooting: Vec<Value> = self
+            .categories
+            .iter()
+            .filter(|(c, _)| c.starts_with("troubleshoot"))
+            .flat_map(|(_, items)| items.iter())
+            .map(|&i| {
+                let r = &site.recipes[i];
+                json!({"title": r.title, "url": site.url(PageRef::Recipe(i)), "summary": r.summary})
+            })
+            .collect();
+        let mut resolved: Vec<&crate::load::Issue> = site
+            .issue_index
+            .values()
+            .map(|&i| &site.issues[i])
+            .filter(|i| is_resolved(&i.status))
+            .collect();
+        resolved.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+        let resolved: Vec<Value> = resolved.iter().take(6).map(|i| self.issue_ref(&i.id)).collect();
+        let presets: Vec<Value> = self.presets_sorted().into_iter().map(|i| self.preset_summary(i)).collect();
+        let c = &site.config.site;
+        self.render(
+            "home.html",
+            "home",
+            "/",
+            &c.title,
+            &c.description,
+            vec![],
+            &[],
+            None,
+            "",
+            json!({"home": {"kinds": kinds, "troubleshooting": troubleshooting, "resolved": resolved, "presets": presets}}),
+        )
+    }
+
+    fn page(&self, r: PageRef) -> Result<Page, ThemeError> {
+        let site = self.site;
+        let url = site.url(r);
+        let rel = site.source(r).rel.clone();
+        let crumbs_kind = |kind: &str| vec![self.home_crumb(), link(kind_title(kind), kind_url(kind))];
+        match r {
+            PageRef::Recipe(i) => {
+                let rec = &site.recipes[i];
+                let out = markdown::render(&rec.doc.body, &self.link_ctx(&rel));
+                let related: Vec<Value> = site.related_files(r).into_iter().map(|x| link(site.title(x), site.url(x))).collect();
+                let mut crumbs = crumbs_kind("recipe");
+                crumbs.push(link(category_title(&rec.category), format!("/recipes/{}/", rec.category)));
+                let metadata: Vec<Value> = rec.metadata.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
+                self.render(
+                    "recipe.html",
+                    "recipe",
+                    &url,
+                    &rec.title,
+                    &rec.summary,
+                    crumbs,
+                    &out.toc,
+                    Some(&rel),
+                    &out.html,
+                    json!({"recipe": {
+                        "title": rec.title, "category": rec.category, "category_title": category_title(&rec.category),
+                        "summary": rec.summary, "spark": rec.spark, "tags": rec.tags, "metadata": metadata,
+                        "issues": self.issue_refs(r), "related": related,
+                    }}),
+                )
+            }
+            PageRef::Issue(i) => {
+                let is = &site.issues[i];
+                let out = markdown::render(&is.doc.body, &self.link_ctx(&rel));
+                let metadata: Vec<Value> = is.metadata.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
+                self.render(
+                    "issue.html",
+                    "issue",
+                    &url,
+                    &format!("{}: {}", is.id, is.title),
+                    &is.summary,
+                    crumbs_kind("issue"),
+                    &out.toc,
+                    Some(&rel),
+                    &out.html,
+                    json!({
+                        "issue": {
+                            "id": is.id, "title": is.title, "status": is.status, "status_class": css_class(&is.status),
+                            "severity": is.severity, "severity_class": css_class(&is.severity), "created": is.created,
+                            "spark": is.spark.join(", "), "component": is.component, "metadata": metadata,
+                        },
+                        "backlinks": self.backlinks(&site.issue_backlinks(&is.id)),
+                    }),
+                )
+            }
+            PageRef::Preset(i) => {
+                let p = &site.presets[i];
+                let mut summary = self.preset_summary(i);
+                let chart_path = site.preset_chart[i].map(|c| site.chart_command_path(c)).unwrap_or_else(|| "<chart>".into());
+                let install = format!("helm install <release-name> {chart_path} -n <namespace> --create-namespace -f {rel}");
+                let desc_first = p.description.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+                if let Some(obj) = summary.as_object_mut() {
+                    obj.insert("stem".into(), json!(p.stem));
+                    obj.insert("description".into(), json!(p.description));
+                    obj.insert("install_command".into(), json!(install));
+                    obj.insert("install_html".into(), json!(highlight::code_block(&install, "bash")));
+                    obj.insert("raw_url".into(), json!(site.raw_url(r)));
+                    obj.insert("values_html".into(), json!(highlight::code_block(&p.source.text, "yaml")));
+                    obj.insert("issues".into(), json!(self.issue_refs(r)));
+                    obj.insert("title".into(), json!(p.file_name));
+                }
+                self.render(
+                    "preset.html",
+                    "preset",
+                    &url,
+                    &p.file_name,
+                    &desc_first,
+                    crumbs_kind("preset"),
+                    &[],
+                    Some(&rel),
+                    "",
+                    json!({"preset": summary, "backlinks": self.backlinks(&site.pages_naming(&p.file_name, r))}),
+                )
+            }
+            PageRef::Notebook(i) => {
+                let nb = &site.notebooks[i];
+                let mut html = String::new();
+                let mut toc = Vec::new();
+                let lang = if nb.language.is_empty() { "python" } else { nb.language.as_str() };
+                for (n, cell) in nb.cells.iter().enumerate() {
+                    match cell.kind {
+                        CellKind::Markdown => {
+                            let out = markdown::render(&cell.source, &self.link_ctx(&rel));
+                            toc.extend(out.toc);
+                            html.push_str(&format!("<div class=\"nb-cell nb-markdown\">{}</div>\n", out.html));
+                        }
+                        CellKind::Code | CellKind::Raw => {
+                            let lang = if cell.kind == CellKind::Raw { "text" } else { lang };
+                            html.push_str(&format!("<div class=\"nb-cell nb-code\"><div class=\"nb-prompt\">In [{}]:</div>", n + 1));
+                            html.push_str(&highlight::code_block(&cell.source, lang));
+                            for o in &cell.outputs {
+                                html.push_str(&format!("<pre class=\"nb-output\">{}</pre>", highlight::escape(o)));
+                            }
+                            html.push_str("</div>\n");
+                        }
+                    }
+                }
+                let summary = nb
+                    .cells
+                    .iter()
+                    .find(|c| c.kind == CellKind::Markdown)
+                    .map(|c| c.source.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).take(1).collect::<String>())
+                    .unwrap_or_default();
+                self.render(
+                    "notebook.html",
+                    "notebook",
+                    &url,
+                    &nb.title,
+                    &summary,
+                    crumbs_kind("notebook"),
+                    &toc,
+                    Some(&rel),
+                    &html,
+                    json!({"notebook": {"title": nb.title, "file_name": nb.file_name, "raw_url": site.raw_url(r), "summary": summary, "issues": self.issue_refs(r)}}),
+                )
+            }
+            PageRef::Script(i) => {
+                let s = &site.scripts[i];
+                let first = s.description.lines().next().unwrap_or("").to_string();
+                self.render(
+                    "script.html",
+                    "script",
+                    &url,
+                    &s.file_name,
+                    &first,
+                    crumbs_kind("script"),
+                    &[],
+                    Some(&rel),
+                    "",
+                    json!({
+                        "script": {
+                            "title": s.title, "file_name": s.file_name, "raw_url": site.raw_url(r),
+                            "description": s.description, "usage": s.usage,
+                            "source_html": highlight::code_block(&s.source.text, "bash"),
+                            "issues": self.issue_refs(r),
+                        },
+                        "backlinks": self.backlinks(&site.pages_naming(&s.file_name, r)),
+                    }),
+                )
+            }
+        }
+    }
+
+    fn recipe_item(&self, i: usize) -> Value {
+        let r = &self.site.recipes[i];
+        let mut badges = vec![category_title(&r.category)];
+        badges.extend(r.spark.iter().map(|v| format!("Spark {v}")));
+        json!({"title": r.title, "url": self.site.url(PageRef::Recipe(i)), "summary": r.summary, "badges": badges})
+    }
+
+    fn kind_index(&self, kind: &str) -> Result<Page, ThemeError> {
+        let site = self.site;
+        let url = kind_url(kind);
+        let crumbs = vec![self.home_crumb()];
+        match kind {
+            "issue" => {
+                let mut ids: Vec<&String> = site.issue_index.keys().collect();
+                ids.sort();
+                let issues: Vec<Value> = ids
+                    .iter()
+                    .map(|id| {
+                        let is = &site.issues[site.issue_index[*id]];
+                        json!({
+                            "id": is.id, "title": is.title, "url": model::issue_url(&is.id),
+                            "status": is.status, "status_class": css_class(&is.status),
+                            "severity": is.severity, "severity_class": css_class(&is.severity),
+                            "created": is.created, "component": is.component, "spark": is.spark.join(", "),
+                            "backlink_count": site.issue_backlinks(&is.id).len(),
+                        })
+                    })
+                    .collect();
+                let distinct = |f: &dyn Fn(&crate::load::Issue) -> &str| -> Vec<Value> {
+                    let mut v: Vec<String> = site.issue_index.values().map(|&i| f(&site.issues[i]).to_string()).filter(|s| !s.is_empty()).collect();
+                    v.sort();
+                    v.dedup();
+                    v.into_iter().map(Value::String).collect()
+                };
+                self.render(
+                    "issues.html",
+                    "issues",
+                    &url,
+                    "Issues",
+                    "Every incident with its status and severity.",
+                    crumbs,
+                    &[],
+                    None,
+                    "",
+                    json!({"issues": issues, "statuses": distinct(&|i| &i.status), "severities": distinct(&|i| &i.severity)}),
+                )
+            }
+            "preset" => {
+                let presets: Vec<Value> = self.presets_sorted().into_iter().map(|i| self.preset_summary(i)).collect();
+                let charts: Vec<Value> = site
+                    .charts
+                    .iter()
+                    .enumerate()
+                    .map(|(ci, c)| {
+                        json!({
+                            "name": crate::load::recipe::slugify(&c.name), "title": c.name, "version": c.version,
+                            "app_version": c.app_version, "description": c.description,
+                            "path": site.chart_command_path(ci),
+                            "preset_count": site.preset_chart.iter().filter(|x| **x == Some(ci)).count(),
+                        })
+                    })
+                    .collect();
+                self.render(
+                    "presets.html",
+                    "presets",
+                    &url,
+                    "Preset catalog",
+                    "Tested Helm values files, one per scenario.",
+                    crumbs,
+                    &[],
+                    None,
+                    "",
+                    json!({"presets": presets, "charts": charts}),
+                )
+            }
+            _ => {
+                let (items, groups, intro): (Vec<Value>, Vec<Value>, &str) = match kind {
+                    "recipe" => (
+                        self.categories.iter().flat_map(|(_, items)| items.iter()).map(|&i| self.recipe_item(i)).collect(),
+                        self.categories
+                            .iter()
+                            .map(|(c, items)| json!({"title": category_title(c), "url": format!("/recipes/{c}/"), "count": items.len()}))
+                            .collect(),
+                        "Step-by-step recipes for running Spark on Kubernetes, by category.",
+                    ),
+                    "notebook" => (
+                        site.notebooks
+                            .iter()
+                            .enumerate()
+                            .map(|(i, n)| json!({"title": n.title, "url": site.url(PageRef::Notebook(i)), "summary": n.file_name, "badges": [n.language]}))
+                            .collect(),
+                        vec![],
+                        "Jupyter notebooks for interactive diagnosis. Download one and run it next to your cluster.",
+                    ),
+                    _ => (
+                        site.scripts
+                            .iter()
+                            .enumerate()
+                            .map(|(i, s)| json!({"title": s.file_name, "url": site.url(PageRef::Script(i)), "summary": s.description.lines().next().unwrap_or(""), "badges": ["bash"]}))
+                            .collect(),
+                        vec![],
+                        "Shell scripts for on-call checks. Each prints what it checks and exits non-zero on failure.",
+                    ),
+                };
+                self.render(
+                    "list.html",
+                    "list",
+                    &url,
+                    kind_title(kind),
+                    intro,
+                    crumbs,
+                    &[],
+                    None,
+                    "",
+                    json!({"list": {"title": kind_title(kind), "intro": intro, "items": items, "groups": groups}}),
+                )
+            }
+        }
+    }
+
+    fn category(&self, cat: &str, items: &[usize]) -> Result<Page, ThemeError> {
+        let title = category_title(cat);
+        let url = format!("/recipes/{cat}/");
+        let list_items: Vec<Value> = items.iter().map(|&i| self.recipe_item(i)).collect();
+        let intro = format!("{} {} recipe{}.", items.len(), title.to_lowercase(), if items.len() == 1 { "" } else { "s" });
+        self.render(
+            "list.html",
+            "list",
+            &url,
+            &title,
+            &intro,
+            vec![self.home_crumb(), link("Recipes", "/recipes/")],
+            &[],
+            None,
+            "",
+            json!({"list": {"title": title, "intro": intro, "items": list_items, "groups": []}}),
+        )
+    }
+
+    fn not_found(&self) -> Result<Page, ThemeError> {
+        self.render("404.html", "404", "/404.html", "Page not found", "", vec![self.home_crumb()], &[], None, "", json!({}))
+    }
+}
