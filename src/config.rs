@@ -59,6 +59,59 @@ pub struct SiteConfig {
     /// Chart paths as commands write them (`charts/spark-4.1`) → chart directories in the repo.
     #[serde(default)]
     pub chart_paths: BTreeMap<String, String>,
+    /// `[check]`: how the checks run.
+    #[serde(default)]
+    pub check: CheckConfig,
+}
+
+/// `[check]`: severity overrides, ignored paths, the placeholder pattern, shellcheck.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Rule code → `error`, `warning`, `info` or `off`.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Globs (relative to the root) of files whose findings are dropped.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Regex of documentation placeholders in code (`<namespace>`): treated as plain words.
+    #[serde(default = "default_placeholder")]
+    pub placeholder: String,
+    /// Run `shellcheck` on scripts when it is on PATH.
+    #[serde(default = "default_true")]
+    pub shellcheck: bool,
+    /// Recipe categories that follow the troubleshooting template.
+    #[serde(default = "default_troubleshoot_categories")]
+    pub troubleshooting_categories: Vec<String>,
+    /// Sections every troubleshooting recipe must have (`recipe-missing-section`).
+    #[serde(default = "default_troubleshoot_sections")]
+    pub troubleshooting_sections: Vec<String>,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            severity: BTreeMap::new(),
+            ignore: Vec::new(),
+            placeholder: default_placeholder(),
+            shellcheck: true,
+            troubleshooting_categories: default_troubleshoot_categories(),
+            troubleshooting_sections: default_troubleshoot_sections(),
+        }
+    }
+}
+
+fn default_placeholder() -> String {
+    "<[A-Za-z][A-Za-z0-9_.:/-]*>".into()
+}
+fn default_true() -> bool {
+    true
+}
+fn default_troubleshoot_categories() -> Vec<String> {
+    vec!["troubleshoot".into(), "troubleshooting".into()]
+}
+fn default_troubleshoot_sections() -> Vec<String> {
+    vec!["Symptoms".into(), "Diagnosis".into(), "Solution".into()]
 }
 
 /// `[sources]`: every key optional; a key that is set must name an existing path.
@@ -167,6 +220,34 @@ impl Config {
                         message: e.kind().to_string(),
                     });
                 }
+            }
+        }
+        if let Err(e) = regex::Regex::new(&self.site.check.placeholder) {
+            return Err(ConfigError::Invalid {
+                path: self.file.clone(),
+                key: "check.placeholder".into(),
+                value: self.site.check.placeholder.clone(),
+                message: e.to_string(),
+            });
+        }
+        for (code, sev) in &self.site.check.severity {
+            if !matches!(sev.as_str(), "error" | "warning" | "info" | "off") {
+                return Err(ConfigError::Invalid {
+                    path: self.file.clone(),
+                    key: format!("check.severity.{code}"),
+                    value: sev.clone(),
+                    message: "expected one of error, warning, info, off".into(),
+                });
+            }
+        }
+        for g in &self.site.check.ignore {
+            if let Err(e) = globset::Glob::new(g) {
+                return Err(ConfigError::Invalid {
+                    path: self.file.clone(),
+                    key: "check.ignore".into(),
+                    value: g.clone(),
+                    message: e.kind().to_string(),
+                });
             }
         }
         for (from, to) in &self.site.chart_paths {

@@ -1,7 +1,8 @@
 //! spark-docs: a static-site generator and checker for the operations knowledge of teams that
 //! run Apache Spark on Kubernetes. The pipeline runs one way:
-//! `config → load → model → render → post → write`; `main.rs` is only the CLI.
+//! `config → load → model → check → render → post → write`; `main.rs` is only the CLI.
 
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod load;
@@ -68,6 +69,12 @@ pub fn load_site(opts: &BuildOptions) -> Result<model::Site, BuildError> {
     Ok(model::Site::new(config, loaded))
 }
 
+/// Loads the site and runs every check: what `spark-docs check` reports.
+pub fn check_site(opts: &BuildOptions) -> Result<(PathBuf, Vec<Finding>), BuildError> {
+    let site = load_site(opts)?;
+    Ok((site.config.root.clone(), check::run(&site)))
+}
+
 /// Renders a loaded site into the in-memory output (pages post-processed, plus raw and static files).
 pub fn render_output(site: &model::Site) -> Result<render::Output, BuildError> {
     let theme = render::Theme::load(&site.config)?;
@@ -84,8 +91,7 @@ pub fn render_output(site: &model::Site) -> Result<render::Output, BuildError> {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let site = load_site(opts)?;
-    let mut findings = site.findings.clone();
-    diagnostics::sort(&mut findings);
+    let findings = check::run(&site);
     if findings.iter().any(|f| f.severity == Severity::Error) {
         return Err(BuildError::Content { root: site.config.root.clone(), findings });
     }

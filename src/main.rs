@@ -30,6 +30,38 @@ enum Command {
     /// failed build leaves the previous output untouched. Content errors are printed like compiler
     /// diagnostics (file:line:column, rule code, help) and nothing is written.
     Build(BuildArgs),
+    /// Check every code block, values file, link and issue reference; report like a compiler.
+    ///
+    /// Nothing is executed: shell blocks and scripts are parsed, never run. Exit code 0 when there
+    /// are no errors (and, with --strict, no warnings), 1 otherwise, 2 for usage or configuration
+    /// errors.
+    Check(CheckArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// rustc-like diagnostics with the offending line and a caret
+    Human,
+    /// `{"findings":[...],"summary":{...}}`
+    Json,
+    /// GitHub workflow commands (`::error file=...`), shown as pull-request annotations
+    Github,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Site root: the directory holding site.toml and the sources it names.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Configuration file [default: <root>/site.toml].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Treat warnings as errors for the exit code.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(clap::Args)]
@@ -63,16 +95,48 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+    }
+}
+
+fn canonical_root(root: &std::path::Path) -> Result<PathBuf, ExitCode> {
+    root.canonicalize().map_err(|e| {
+        eprintln!("error: site root {}: {e}", root.display());
+        ExitCode::from(2)
+    })
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let root = match canonical_root(&args.root) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let opts = BuildOptions { root, config: args.config, out: None, base_url: None };
+    let (root, findings) = match spark_docs::check_site(&opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match args.format {
+        Format::Human => print!("{}", diagnostics::render_human(&findings, &root, color)),
+        Format::Json => println!("{}", diagnostics::render_json(&findings)),
+        Format::Github => print!("{}", diagnostics::render_github(&findings)),
+    }
+    let summary = diagnostics::summarize(&findings);
+    if summary.errors > 0 || (args.strict && summary.warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
 fn build(args: BuildArgs) -> ExitCode {
-    let root = match args.root.canonicalize() {
+    let root = match canonical_root(&args.root) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: site root {}: {e}", args.root.display());
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let opts = BuildOptions { root, config: args.config, out: args.out, base_url: args.base_url };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();

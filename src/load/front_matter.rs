@@ -103,8 +103,9 @@ impl<'de> Deserialize<'de> for StringList {
     }
 }
 
-/// `**Key:** value` (or `**Key**: value`) lines of a Markdown body, with their 1-based line within
-/// the body. Used for metadata in repositories without front matter.
+/// `**Key:** value` (or `**Key**: value`) lines in the lead of a Markdown body (before the first
+/// `## ` heading), with their 1-based line within the body. Used for metadata in repositories
+/// without front matter; bold lead-ins further down are prose, not metadata.
 pub fn meta_lines(body: &str) -> Vec<(String, String, usize)> {
     let mut out = Vec::new();
     let mut in_fence = false;
@@ -116,6 +117,9 @@ pub fn meta_lines(body: &str) -> Vec<(String, String, usize)> {
         }
         if in_fence {
             continue;
+        }
+        if t.starts_with("## ") {
+            break;
         }
         let t = t.trim_start_matches(['-', '*', ' ']).trim_start();
         let t = if line.trim_start().starts_with("**") { line.trim_start() } else { t };
@@ -132,7 +136,7 @@ pub fn meta_lines(body: &str) -> Vec<(String, String, usize)> {
         };
         let key = key.trim();
         let value = value.trim();
-        if key.is_empty() || key.len() > 40 || value.is_empty() {
+        if key.is_empty() || key.len() > 40 || key.contains(',') || value.is_empty() {
             continue;
         }
         out.push((key.to_string(), value.to_string(), i + 1));

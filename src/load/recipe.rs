@@ -49,14 +49,13 @@ pub struct MarkdownDoc {
 }
 
 impl MarkdownDoc {
-    pub fn new(body: &str, body_line: usize) -> MarkdownDoc {
+    /// Scans a body; `with_meta` collects `**Key:** value` lines (files without front matter).
+    pub fn new(body: &str, body_line: usize, with_meta: bool) -> MarkdownDoc {
+        let meta = if with_meta { front_matter::meta_lines(body) } else { Vec::new() };
         let mut doc = MarkdownDoc {
             body: body.to_string(),
             body_line,
-            meta: front_matter::meta_lines(body)
-                .into_iter()
-                .map(|(k, v, l)| (k, v, l + body_line - 1))
-                .collect(),
+            meta: meta.into_iter().map(|(k, v, l)| (k, v, l + body_line - 1)).collect(),
             ..Default::default()
         };
         let line_starts: Vec<usize> = std::iter::once(0)
@@ -285,7 +284,7 @@ pub fn load_recipe(file: SourceFile, dir: &Path, findings: &mut Vec<Finding>) ->
     if front.draft == Some(true) {
         return None;
     }
-    let doc = MarkdownDoc::new(split.body, split.body_line);
+    let doc = MarkdownDoc::new(split.body, split.body_line, split.yaml.is_none());
     let dir_rel = super::rel_path(Path::new(""), dir);
     let inside = file.rel.strip_prefix(&format!("{}/", dir_rel.trim_end_matches('/'))).unwrap_or(&file.rel);
     let parts: Vec<&str> = inside.split('/').collect();
@@ -413,7 +412,7 @@ pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue
         Some(y) => front_matter::parse(y, &file.rel, findings)?,
         None => IssueFront::default(),
     };
-    let doc = MarkdownDoc::new(split.body, split.body_line);
+    let doc = MarkdownDoc::new(split.body, split.body_line, split.yaml.is_none());
     let front_lines = key_lines(split.yaml);
     let heading_id = doc.h1.as_deref().and_then(|h| issue_mentions(h).into_iter().next().filter(|id| h.to_ascii_uppercase().trim_start().starts_with(id.as_str())));
     let name_id = {
@@ -530,7 +529,7 @@ mod tests {
 
     #[test]
     fn code_block_lines_point_into_file() {
-        let doc = MarkdownDoc::new("intro\n\n<!-- spark-docs-ignore: shell-syntax -->\n```bash ignore\necho hi\n```\n", 4);
+        let doc = MarkdownDoc::new("intro\n\n<!-- spark-docs-ignore: shell-syntax -->\n```bash ignore\necho hi\n```\n", 4, true);
         let b = &doc.code_blocks[0];
         assert_eq!((b.lang.as_str(), b.line), ("bash", 8));
         assert_eq!(b.attrs, vec!["ignore"]);

@@ -214,7 +214,7 @@ impl Site {
         match r {
             PageRef::Recipe(i) => format!("/recipes/{}/{}/", self.recipes[i].category, self.recipes[i].slug),
             PageRef::Issue(i) => issue_url(&self.issues[i].id),
-            PageRef::Preset(i) => format!("/presets/{}/{}/", self.preset_chart_name(i), load::recipe::slugify(&self.presets[i].stem)),
+            PageRef::Preset(i) => format!("/presets/{}/{}/", self.preset_chart_name(i), url_segment(&self.presets[i].stem)),
             PageRef::Notebook(i) => format!("/notebooks/{}/", self.notebooks[i].slug),
             PageRef::Script(i) => format!("/scripts/{}/", self.scripts[i].slug),
         }
@@ -233,7 +233,7 @@ impl Site {
 
     /// Name of the chart a preset targets (`other` when unknown).
     pub fn preset_chart_name(&self, i: usize) -> String {
-        self.preset_chart[i].map(|c| load::recipe::slugify(&self.charts[c].name)).unwrap_or_else(|| "other".into())
+        self.preset_chart[i].map(|c| url_segment(&self.charts[c].name)).unwrap_or_else(|| "other".into())
     }
 
     /// Recipe categories in display order (troubleshooting first), with recipe indexes sorted by
@@ -364,6 +364,17 @@ impl Site {
     pub fn issue_ids(&self) -> BTreeSet<&str> {
         self.issue_index.keys().map(String::as_str).collect()
     }
+}
+
+/// A name made safe for one URL path segment: lower-case; letters, digits, `.`, `_` and `-` kept,
+/// anything else becomes `-` (so `spark-4.1` stays `spark-4.1`).
+pub fn url_segment(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let s = s.trim_matches(['-', '.']).to_string();
+    if s.is_empty() { "page".into() } else { s }
 }
 
 pub fn kind_order(kind: &str) -> usize {

@@ -623,7 +623,7 @@ impl Ctx<'_> {
                     .enumerate()
                     .map(|(ci, c)| {
                         json!({
-                            "name": crate::load::recipe::slugify(&c.name), "title": c.name, "version": c.version,
+                            "name": model::url_segment(&c.name), "title": c.name, "version": c.version,
                             "app_version": c.app_version, "description": c.description,
                             "path": site.chart_command_path(ci),
                             "preset_count": site.preset_chart.iter().filter(|x| **x == Some(ci)).count(),

@@ -1,0 +1,152 @@
+//! check: independent rules over the model, each a module with its own rule codes, each returning
+//! findings (rules never print). `run` executes them in parallel, then applies `[check]` from
+//! site.toml (severity overrides, ignored paths) and per-block ignores.
+
+pub mod helm;
+pub mod issues;
+pub mod lang;
+pub mod links;
+pub mod notebook;
+pub mod policy;
+pub mod scripts;
+pub mod shell;
+pub mod values;
+
+use crate::config::CheckConfig;
+use crate::diagnostics::{Finding, Severity};
+use crate::load::recipe::CodeBlock;
+use crate::model::{PageRef, Site};
+use rayon::prelude::*;
+
+/// What every rule gets.
+pub struct Context<'a> {
+    pub site: &'a Site,
+    pub cfg: &'a CheckConfig,
+    /// `[check] placeholder`, compiled (validated when site.toml was loaded).
+    pub placeholder: regex::Regex,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(site: &'a Site) -> Context<'a> {
+        let cfg = &site.config.site.check;
+        let placeholder = regex::Regex::new(&cfg.placeholder)
+            .unwrap_or_else(|_| regex::Regex::new(&CheckConfig::default().placeholder).expect("default placeholder regex"));
+        Context { site, cfg, placeholder }
+    }
+
+    /// Every Markdown code block of recipes and issues, with the file it is in.
+    pub fn code_blocks(&self) -> Vec<Block<'a>> {
+        let site = self.site;
+        let mut v = Vec::new();
+        for (i, r) in site.recipes.iter().enumerate() {
+            v.extend(r.doc.code_blocks.iter().map(|b| Block { file: &r.source.rel, block: b, page: PageRef::Recipe(i) }));
+        }
+        for (i, is) in site.issues.iter().enumerate() {
+            v.extend(is.doc.code_blocks.iter().map(|b| Block { file: &is.source.rel, block: b, page: PageRef::Issue(i) }));
+        }
+        v
+    }
+
+    /// Replaces every placeholder (`<namespace>`) with a plain word of the same length, so parsers
+    /// see a word where the docs show a placeholder, and columns stay right.
+    pub fn neutralize_placeholders(&self, code: &str) -> String {
+        self.placeholder
+            .replace_all(code, |c: &regex::Captures| {
+                let len = c[0].len();
+                let mut w = String::with_capacity(len);
+                w.push('P');
+                w.extend(std::iter::repeat_n('x', len.saturating_sub(1)));
+                w
+            })
+            .into_owned()
+    }
+}
+
+/// A code block and where it lives.
+#[derive(Clone, Copy)]
+pub struct Block<'a> {
+    pub file: &'a str,
+    pub block: &'a CodeBlock,
+    pub page: PageRef,
+}
+
+impl Block<'_> {
+    /// Whether findings of `code` in this block are silenced (```` ```bash ignore ```` or
+    /// `<!-- spark-docs-ignore: code -->`).
+    pub fn ignores(&self, code: &str) -> bool {
+        self.block.attrs.iter().any(|a| a == "ignore" || a == "no-check")
+            || self.block.ignore.iter().any(|c| c == "all" || c == code)
+    }
+
+    /// A finding at `line`/`column` (1-based, within the block's code) mapped into the file.
+    pub fn finding(&self, severity: Severity, code: &str, line: usize, column: usize, message: impl Into<String>) -> Finding {
+        let mut f = Finding::error(code, self.file, self.block.line + line.saturating_sub(1), column.max(1) + self.block.column - 1, message);
+        f.severity = severity;
+        f
+    }
+}
+
+type Rule = fn(&Context) -> Vec<Finding>;
+
+/// Every rule family, run in parallel.
+const RULES: &[Rule] = &[
+    shell::check,
+    helm::check,
+    lang::check,
+    values::check,
+    policy::check,
+    links::check,
+    issues::check,
+    notebook::check,
+    scripts::check,
+];
+
+/// Runs every rule over the site and returns the findings (load/model findings included),
+/// with `[check]` settings applied, sorted by file and line.
+pub fn run(site: &Site) -> Vec<Finding> {
+    let cx = Context::new(site);
+    let mut findings: Vec<Finding> = RULES.par_iter().flat_map(|rule| rule(&cx)).collect();
+    findings.extend(site.findings.iter().cloned());
+    apply_config(&cx, &mut findings);
+    crate::diagnostics::sort(&mut findings);
+    findings.dedup();
+    findings
+}
+
+fn apply_config(cx: &Context, findings: &mut Vec<Finding>) {
+    let mut ignore = globset::GlobSetBuilder::new();
+    for g in &cx.cfg.ignore {
+        if let Ok(glob) = globset::Glob::new(g) {
+            ignore.add(glob);
+        }
+    }
+    let ignore = ignore.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let blocks = cx.code_blocks();
+    findings.retain_mut(|f| {
+        if ignore.is_match(&f.file) {
+            return false;
+        }
+        let silenced = blocks.iter().any(|b| {
+            b.file == f.file && f.line >= b.block.line && f.line < b.block.line + b.block.code.lines().count().max(1) && b.ignores(&f.code)
+        });
+        if silenced {
+            return false;
+        }
+        match cx.cfg.severity.get(&f.code).map(String::as_str) {
+            Some("off") => false,
+            Some("error") => {
+                f.severity = Severity::Error;
+                true
+            }
+            Some("warning") => {
+                f.severity = Severity::Warning;
+                true
+            }
+            Some("info") => {
+                f.severity = Severity::Info;
+                true
+            }
+            _ => true,
+        }
+    });
+}
