@@ -1,8 +1,116 @@
-//! (rule family under construction)
+//! issues: the issue graph and recipe conventions — `issue-unknown` (an ID nobody wrote up),
+//! `issue-orphan` (a write-up no page points to), `recipe-missing-section` (a troubleshooting
+//! recipe without its Symptoms/Diagnosis/Solution), `signature-invalid` (a log signature regex
+//! that does not compile). `issue-duplicate-id` is found while linking the model.
 
 use super::Context;
 use crate::diagnostics::Finding;
+use crate::model::PageRef;
 
-pub fn check(_cx: &Context) -> Vec<Finding> {
-    Vec::new()
+pub fn check(cx: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    unknown_and_orphans(cx, &mut findings);
+    missing_sections(cx, &mut findings);
+    signatures(cx, &mut findings);
+    findings
+}
+
+/// (line, column) of the first case-insensitive occurrence of `needle` in `text`.
+fn locate(text: &str, needle: &str) -> (usize, usize) {
+    let lower = text.to_ascii_lowercase();
+    match lower.find(&needle.to_ascii_lowercase()) {
+        Some(at) => {
+            let line = text[..at].matches('\n').count() + 1;
+            let start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+            (line, text[start..at].chars().count() + 1)
+        }
+        None => (1, 1),
+    }
+}
+
+fn unknown_and_orphans(cx: &Context, findings: &mut Vec<Finding>) {
+    let site = cx.site;
+    let known = site.issue_ids();
+    for (page, ids) in &site.mentions {
+        let src = site.source(*page);
+        for id in ids.iter().filter(|id| !known.contains(id.as_str())) {
+            let (line, col) = locate(&src.text, id);
+            let mut f = Finding::error("issue-unknown", &src.rel, line, col, format!("{id} is referenced but no issue file declares it"));
+            f = f.with_help(match nearest(id, &known) {
+                Some(near) => format!("did you mean {near}? Otherwise add an issue page for {id}"),
+                None => format!("add an issue page for {id} to the issues directory, or fix the ID"),
+            });
+            findings.push(f);
+        }
+    }
+    for id in &known {
+        let referenced = site
+            .mentions
+            .iter()
+            .any(|(page, ids)| !matches!(page, PageRef::Issue(i) if site.issues[*i].id == *id) && ids.iter().any(|m| m == id));
+        if !referenced {
+            let issue = &site.issues[site.issue_index[*id]];
+            findings.push(
+                Finding::warning("issue-orphan", &issue.source.rel, issue.id_line, 1, format!("no page references {id}"))
+                    .with_help(format!("link it from the recipe that fixes it (front matter `issues: [{id}]`)")),
+            );
+        }
+    }
+}
+
+fn nearest<'a>(id: &str, known: &std::collections::BTreeSet<&'a str>) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(id, k), *k))
+        .filter(|(d, _)| *d <= 1)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
+    let wanted = &cx.cfg.troubleshooting_sections;
+    for r in &cx.site.recipes {
+        if !cx.cfg.troubleshooting_categories.iter().any(|c| c == &r.category) {
+            continue;
+        }
+        let headings: Vec<String> = r
+            .doc
+            .body
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("## "))
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let missing: Vec<&String> = wanted
+            .iter()
+            .filter(|w| !headings.iter().any(|h| h.starts_with(&w.to_ascii_lowercase())))
+            .collect();
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|m| format!("`## {m}`")).collect();
+            findings.push(
+                Finding::warning(
+                    "recipe-missing-section",
+                    &r.source.rel,
+                    r.doc.body_line,
+                    1,
+                    format!("troubleshooting recipe has no {} section", names.join(", ")),
+                )
+                .with_help(format!("troubleshooting recipes follow the template: {}", wanted.join(", "))),
+            );
+        }
+    }
+}
+
+fn signatures(cx: &Context, findings: &mut Vec<Finding>) {
+    for r in &cx.site.recipes {
+        for sig in &r.signatures {
+            if let Err(e) = regex::RegexBuilder::new(sig).size_limit(1 << 20).build() {
+                let (line, col) = locate(&r.source.text, sig);
+                let first = e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string();
+                findings.push(
+                    Finding::error("signature-invalid", &r.source.rel, line, col, format!("signature `{sig}` is not a valid regex: {first}"))
+                        .with_help("signatures are regular expressions matched against pasted logs; escape literal ( ) [ ] . with a backslash"),
+                );
+            }
+        }
+    }
 }

@@ -1,8 +1,178 @@
-//! (rule family under construction)
+//! links: relative links and `#anchors` in Markdown (recipes, issues, notebook markdown cells)
+//! must resolve (`link-broken`, `anchor-broken`), and repository paths written in code blocks,
+//! scripts and notebooks must exist (`path-missing`, a warning: such paths are often examples).
 
 use super::Context;
 use crate::diagnostics::Finding;
+use crate::load::notebook::CellKind;
+use crate::load::recipe::markdown_options;
+use crate::render::markdown::{heading_ids, resolve_relative};
+use pulldown_cmark::{Event, Parser, Tag};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
-pub fn check(_cx: &Context) -> Vec<Finding> {
-    Vec::new()
+/// A Markdown text and where its first line sits in its file.
+struct Text<'a> {
+    file: &'a str,
+    body: &'a str,
+    first_line: usize,
+}
+
+pub fn check(cx: &Context) -> Vec<Finding> {
+    let site = cx.site;
+    // Heading ids of every Markdown page, by root-relative path.
+    let mut anchors: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut texts: Vec<Text> = Vec::new();
+    for r in &site.recipes {
+        anchors.insert(&r.source.rel, heading_ids(&r.doc.body));
+        texts.push(Text { file: &r.source.rel, body: &r.doc.body, first_line: r.doc.body_line });
+    }
+    for i in &site.issues {
+        anchors.insert(&i.source.rel, heading_ids(&i.doc.body));
+        texts.push(Text { file: &i.source.rel, body: &i.doc.body, first_line: i.doc.body_line });
+    }
+    for n in &site.notebooks {
+        let mut ids = Vec::new();
+        for c in n.cells.iter().filter(|c| c.kind == CellKind::Markdown) {
+            ids.extend(heading_ids(&c.source));
+            // A cell's source array usually starts on the line after `"source": [`.
+            texts.push(Text { file: &n.source.rel, body: &c.source, first_line: c.line + 1 });
+        }
+        anchors.insert(&n.source.rel, ids);
+    }
+    let mut findings = Vec::new();
+    for t in &texts {
+        check_links(cx, t, &anchors, &mut findings);
+    }
+    check_paths(cx, &mut findings);
+    findings
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+}
+
+/// (line, column), 1-based, of a byte offset.
+fn position(starts: &[usize], text: &str, offset: usize) -> (usize, usize) {
+    let line = starts.partition_point(|&s| s <= offset);
+    let start = starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+    let col = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+fn check_links(cx: &Context, t: &Text, anchors: &HashMap<&str, Vec<String>>, findings: &mut Vec<Finding>) {
+    let starts = line_starts(t.body);
+    for (event, range) in Parser::new_ext(t.body, markdown_options()).into_offset_iter() {
+        let dest = match &event {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url.to_string(),
+            _ => continue,
+        };
+        let (line, col) = position(&starts, t.body, range.start);
+        let at = |code: &str, msg: String| Finding::error(code, t.file, line + t.first_line - 1, col, msg);
+        if let Some(fragment) = dest.strip_prefix('#') {
+            let ids = anchors.get(t.file).map(Vec::as_slice).unwrap_or(&[]);
+            if !fragment.is_empty() && !ids.iter().any(|i| i == fragment) {
+                findings.push(at("anchor-broken", format!("no heading in this page has the id `{fragment}`")).with_help(suggest(fragment, ids)));
+            }
+            continue;
+        }
+        let Some((path, fragment)) = resolve_relative(t.file, &dest) else {
+            if dest.starts_with("../") || dest.starts_with("./") {
+                findings.push(at("link-broken", format!("`{dest}` points outside the site root")));
+            }
+            continue;
+        };
+        let target = cx.site.config.root.join(&path);
+        if !target.exists() {
+            findings.push(
+                at("link-broken", format!("`{dest}` points to `{path}`, which does not exist"))
+                    .with_help("links are relative to the file they are written in"),
+            );
+            continue;
+        }
+        if let (Some(fragment), Some(ids)) = (fragment, anchors.get(path.as_str())) {
+            if !fragment.is_empty() && !ids.iter().any(|i| *i == fragment) {
+                findings.push(at("anchor-broken", format!("`{path}` has no heading with the id `{fragment}`")).with_help(suggest(&fragment, ids)));
+            }
+        }
+    }
+}
+
+fn suggest(fragment: &str, ids: &[String]) -> String {
+    let best = ids
+        .iter()
+        .map(|i| (strsim::jaro_winkler(fragment, i), i))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, id)) => format!("did you mean `#{id}`?"),
+        None if ids.is_empty() => "the target has no headings below its title".into(),
+        None => format!("headings there: {}", ids.iter().take(8).map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+fn path_re() -> &'static regex::Regex {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r#"(?:^|[\s"'=(:,])((?:\./)?(?:scripts|docs|charts|presets|content|notebooks|policies)/[A-Za-z0-9_./@+-]*[A-Za-z0-9_/-])"#)
+            .expect("static regex")
+    })
+}
+
+/// Repository paths in code, scripts and notebooks. Paths under a mapped chart path
+/// (`[chart_paths]`) are accepted: the chart contract is not the whole chart.
+fn check_paths(cx: &Context, findings: &mut Vec<Finding>) {
+    let site = cx.site;
+    let mut scan = |file: &str, code: &str, first_line: usize, first_col: usize| {
+        for (n, line) in code.lines().enumerate() {
+            for cap in path_re().captures_iter(line) {
+                let Some(m) = cap.get(1) else { continue };
+                let raw = m.as_str();
+                let rest = &line[m.end()..];
+                if rest.starts_with(['<', '$', '*', '{']) || raw.contains("..") {
+                    continue;
+                }
+                let path = raw.trim_start_matches("./").trim_end_matches('/');
+                if path_exists(cx, path) {
+                    continue;
+                }
+                let col = line[..m.start()].chars().count() + 1;
+                findings.push(
+                    Finding::warning(
+                        "path-missing",
+                        file,
+                        first_line + n,
+                        if n == 0 { col + first_col - 1 } else { col },
+                        format!("`{path}` does not exist in this repository"),
+                    )
+                    .with_help("fix the path, or silence the block with <!-- spark-docs-ignore: path-missing --> if it is an example"),
+                );
+            }
+        }
+    };
+    for b in cx.code_blocks() {
+        if matches!(b.block.lang.as_str(), "text" | "txt" | "log" | "output" | "") {
+            continue;
+        }
+        scan(b.file, &b.block.code, b.block.line, b.block.column);
+    }
+    for s in &site.scripts {
+        scan(&s.source.rel, &s.source.text, 1, 1);
+    }
+    for n in &site.notebooks {
+        for c in n.cells.iter().filter(|c| c.kind == CellKind::Code) {
+            scan(&n.source.rel, &c.source, c.line + 1, 1);
+        }
+    }
+}
+
+fn path_exists(cx: &Context, path: &str) -> bool {
+    let site = cx.site;
+    if site.config.root.join(path).exists() {
+        return true;
+    }
+    site.config.site.chart_paths.keys().any(|from| {
+        let from = from.trim_end_matches('/');
+        path == from || path.starts_with(&format!("{from}/"))
+    })
 }

@@ -47,6 +47,44 @@ pub fn heading_id(text: &str) -> String {
     }
 }
 
+/// The ids `render` gives a body's headings (h2 and below; the leading h1 gets none), in order.
+/// Link checks use this so `#fragment` links are judged against exactly what the site has.
+pub fn heading_ids(body: &str) -> Vec<String> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    let mut seen_heading = false;
+    let mut iter = Parser::new_ext(body, markdown_options());
+    while let Some(event) = iter.next() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = event {
+            let mut text = String::new();
+            for e in iter.by_ref() {
+                match e {
+                    Event::End(TagEnd::Heading(_)) => break,
+                    Event::Text(t) | Event::Code(t) => text.push_str(&t),
+                    _ => {}
+                }
+            }
+            if level == HeadingLevel::H1 && !seen_heading {
+                seen_heading = true;
+                continue;
+            }
+            seen_heading = true;
+            out.push(unique_id(id.map(|i| i.to_string()).unwrap_or_else(|| heading_id(&text)), &mut used));
+        }
+    }
+    out
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    let mut unique = base.clone();
+    let mut k = 1;
+    while !used.insert(unique.clone()) {
+        unique = format!("{base}-{k}");
+        k += 1;
+    }
+    unique
+}
+
 /// Normalizes `a/b/../c` → `a/c`; `None` when it climbs above the root.
 pub fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
@@ -170,13 +208,7 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
                 seen_heading = true;
                 let level = if level == HeadingLevel::H1 { HeadingLevel::H2 } else { level };
                 let n = level as u8;
-                let base = id.map(|i| i.to_string()).unwrap_or_else(|| heading_id(&text));
-                let mut unique = base.clone();
-                let mut k = 1;
-                while !used_ids.insert(unique.clone()) {
-                    unique = format!("{base}-{k}");
-                    k += 1;
-                }
+                let unique = unique_id(id.map(|i| i.to_string()).unwrap_or_else(|| heading_id(&text)), &mut used_ids);
                 if n == 2 || n == 3 {
                     toc.push(TocEntry { level: n, id: unique.clone(), title: text.trim().to_string() });
                 }
