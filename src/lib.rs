@@ -23,6 +23,9 @@ pub struct BuildOptions {
     pub config: Option<PathBuf>,
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
+    /// Write the site even when checks report errors, with a `/health/` page and per-page
+    /// banners listing the findings (the build still fails with exit code 1).
+    pub keep_going: bool,
 }
 
 /// Why a build did not produce a site.
@@ -35,7 +38,12 @@ pub enum BuildError {
     Theme(#[from] render::ThemeError),
     /// Content errors: exit code 1. The findings include warnings too.
     #[error("the content has {} error(s)", .findings.iter().filter(|f| f.severity == Severity::Error).count())]
-    Content { root: PathBuf, findings: Vec<Finding> },
+    Content {
+        root: PathBuf,
+        findings: Vec<Finding>,
+        /// Where the site was written anyway (`--keep-going`), if it was.
+        written: Option<PathBuf>,
+    },
     #[error(transparent)]
     Write(#[from] write::WriteError),
 }
@@ -75,10 +83,11 @@ pub fn check_site(opts: &BuildOptions) -> Result<(PathBuf, Vec<Finding>), BuildE
     Ok((site.config.root.clone(), check::run(&site)))
 }
 
-/// Renders a loaded site into the in-memory output (pages post-processed, plus raw and static files).
-pub fn render_output(site: &model::Site) -> Result<render::Output, BuildError> {
+/// Renders a loaded site into the in-memory output (pages post-processed, plus raw and static
+/// files). `findings` adds the health page and per-page banners.
+pub fn render_output(site: &model::Site, findings: Option<&[Finding]>) -> Result<render::Output, BuildError> {
     let theme = render::Theme::load(&site.config)?;
-    let (pages, mut files) = render::render_site(site, &theme)?;
+    let (pages, mut files) = render::render_site(site, &theme, findings)?;
     let base_path = site.config.base_path();
     for page in pages {
         let html = post::rewrite(&page.html, &base_path).map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))?;
@@ -92,12 +101,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let site = load_site(opts)?;
     let findings = check::run(&site);
-    if findings.iter().any(|f| f.severity == Severity::Error) {
-        return Err(BuildError::Content { root: site.config.root.clone(), findings });
+    let failed = findings.iter().any(|f| f.severity == Severity::Error);
+    if failed && !opts.keep_going {
+        return Err(BuildError::Content { root: site.config.root.clone(), findings, written: None });
     }
-    let files = render_output(&site)?;
+    let files = render_output(&site, opts.keep_going.then_some(findings.as_slice()))?;
     let out = opts.out.clone().unwrap_or_else(|| site.config.root.join("public"));
     write::write_atomic(&out, &site.config.root, &files)?;
+    if failed {
+        return Err(BuildError::Content { root: site.config.root.clone(), findings, written: Some(out) });
+    }
     Ok(BuildReport {
         pages: files.keys().filter(|k| k.ends_with(".html")).count(),
         files: files.len(),

@@ -79,6 +79,10 @@ struct BuildArgs {
     /// prefixes every link, so the site works from a sub-path).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Write the site even when checks find errors: a /health/ page lists every finding by page,
+    /// and each page shows its own in a banner. The exit code is still 1.
+    #[arg(long)]
+    keep_going: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -111,7 +115,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let opts = BuildOptions { root, config: args.config, out: None, base_url: None };
+    let opts = BuildOptions { root, config: args.config, ..Default::default() };
     let (root, findings) = match spark_docs::check_site(&opts) {
         Ok(r) => r,
         Err(e) => {
@@ -138,7 +142,7 @@ fn build(args: BuildArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let opts = BuildOptions { root, config: args.config, out: args.out, base_url: args.base_url };
+    let opts = BuildOptions { root, config: args.config, out: args.out, base_url: args.base_url, keep_going: args.keep_going };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match spark_docs::build(&opts) {
         Ok(report) => {
@@ -150,9 +154,12 @@ fn build(args: BuildArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(BuildError::Content { root, findings }) => {
+        Err(BuildError::Content { root, findings, written }) => {
             eprint!("{}", diagnostics::render_human(&findings, &root, color));
-            eprintln!("error: build failed; nothing was written");
+            match written {
+                Some(out) => eprintln!("error: the checks found errors; the site was written anyway to {} (see /health/)", out.display()),
+                None => eprintln!("error: build failed; nothing was written (use --keep-going to write the site with a /health/ page)"),
+            }
             ExitCode::from(1)
         }
         Err(e) => {

@@ -5,6 +5,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod templates;
 
+use crate::diagnostics::Finding;
 use crate::load::notebook::CellKind;
 use crate::model::{self, category_title, kind_title, kind_url, PageRef, Site};
 use markdown::{LinkContext, TocEntry};
@@ -27,11 +28,20 @@ struct Ctx<'a> {
     issue_ids: HashSet<String>,
     nav_kinds: Vec<&'static str>,
     categories: Vec<(String, Vec<usize>)>,
+    /// Findings by file, shown in a banner on that file's page (`build --keep-going`).
+    findings_by_file: BTreeMap<&'a str, Vec<&'a Finding>>,
 }
 
 /// Renders every page of the site. Also returns the non-HTML files (raw sources, static, sitemap).
-pub fn render_site(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Output), ThemeError> {
+/// With `findings` (a `--keep-going` build), each page shows its own findings in a banner and a
+/// `/health/` page lists them all.
+pub fn render_site(site: &Site, theme: &Theme, findings: Option<&[Finding]>) -> Result<(Vec<Page>, Output), ThemeError> {
+    let mut findings_by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings.unwrap_or(&[]) {
+        findings_by_file.entry(f.file.as_str()).or_default().push(f);
+    }
     let ctx = Ctx {
+        findings_by_file,
         site,
         theme,
         issue_ids: site.issue_index.keys().cloned().collect(),
@@ -55,6 +65,9 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<(Vec<Page>, Output), Th
         pages.push(ctx.category(cat, items)?);
     }
     pages.push(ctx.not_found()?);
+    if let Some(findings) = findings {
+        pages.push(ctx.health(findings)?);
+    }
     for (name, bytes) in &theme.static_files {
         files.insert(format!("static/{name}"), bytes.clone());
     }
@@ -82,6 +95,10 @@ pub fn output_path(url: &str) -> String {
     } else {
         trimmed.to_string()
     }
+}
+
+fn finding_value(f: &Finding) -> Value {
+    json!({"severity": f.severity.as_str(), "code": f.code, "file": f.file, "line": f.line, "column": f.column, "message": f.message, "help": f.help.clone().unwrap_or_default()})
 }
 
 fn css_class(s: &str) -> String {
@@ -283,6 +300,7 @@ impl Ctx<'_> {
                 "toc": toc,
                 "edit_url": edit_rel.map(|r| self.edit_url(r)).unwrap_or_default(),
                 "content": content,
+                "findings": edit_rel.map(|r| self.page_findings(r)).unwrap_or_default(),
             },
         });
         if let (Some(obj), Value::Object(more)) = (root.as_object_mut(), extra) {
@@ -291,6 +309,41 @@ impl Ctx<'_> {
         let context = tera::Context::from_value(root).map_err(|e| ThemeError(e.to_string()))?;
         let html = self.theme.render(template, &context)?;
         Ok(Page { url: url.to_string(), html })
+    }
+
+    fn page_findings(&self, rel: &str) -> Vec<Value> {
+        self.findings_by_file.get(rel).map(|fs| fs.iter().map(|f| finding_value(f)).collect()).unwrap_or_default()
+    }
+
+    /// `/health/`: every finding grouped by page, with counts per rule.
+    fn health(&self, findings: &[Finding]) -> Result<Page, ThemeError> {
+        let site = self.site;
+        let url_of: std::collections::HashMap<&str, (String, String)> =
+            site.all_pages().into_iter().map(|r| (site.source(r).rel.as_str(), (site.title(r), site.url(r)))).collect();
+        let mut groups: Vec<Value> = Vec::new();
+        for (file, fs) in &self.findings_by_file {
+            let (title, url) = url_of.get(file).cloned().unwrap_or_else(|| (file.to_string(), String::new()));
+            groups.push(json!({"file": file, "title": title, "url": url, "findings": fs.iter().map(|f| finding_value(f)).collect::<Vec<_>>()}));
+        }
+        let mut rules: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+        for f in findings {
+            let e = rules.entry(f.code.as_str()).or_insert((0, f.severity.as_str()));
+            e.0 += 1;
+        }
+        let rules: Vec<Value> = rules.into_iter().map(|(code, (count, severity))| json!({"code": code, "count": count, "severity": severity})).collect();
+        let summary = crate::diagnostics::summarize(findings);
+        self.render(
+            "health.html",
+            "health",
+            "/health/",
+            "Site health",
+            "Every finding of the checks, grouped by page.",
+            vec![self.home_crumb()],
+            &[],
+            None,
+            "",
+            json!({"health": {"errors": summary.errors, "warnings": summary.warnings, "total": findings.len(), "rules": rules, "groups": groups}}),
+        )
     }
 
     fn home_crumb(&self) -> Value {

@@ -1,0 +1,104 @@
+//! Link and issue-graph rules over tests/fixtures/check-links: each code at its exact position.
+
+use std::process::Command;
+
+fn findings(root: &str) -> (i32, Vec<(String, String, u64, u64)>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
+        .args(["check", "--root", root, "--format", "json"])
+        .output()
+        .expect("run spark-docs");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
+    let list = json["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), list)
+}
+
+fn fixture() -> String {
+    format!("{}/tests/fixtures/check-links", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn each_link_and_issue_rule_fires_at_its_position() {
+    let (code, found) = findings(&fixture());
+    assert_eq!(code, 1, "errors mean exit 1");
+    let expect = [
+        ("issue-orphan", "content/issues/ISSUE-002-orphan.md", 2, 1),
+        ("issue-duplicate-id", "content/issues/again.md", 1, 1),
+        ("issue-unknown", "content/recipes/troubleshoot/broken.md", 3, 21),
+        ("signature-invalid", "content/recipes/troubleshoot/broken.md", 4, 47),
+        ("recipe-missing-section", "content/recipes/troubleshoot/broken.md", 6, 1),
+        ("anchor-broken", "content/recipes/troubleshoot/broken.md", 10, 5),
+        ("link-broken", "content/recipes/troubleshoot/broken.md", 10, 68),
+        ("anchor-broken", "content/recipes/troubleshoot/broken.md", 11, 9),
+        ("path-missing", "content/recipes/troubleshoot/broken.md", 15, 1),
+        ("path-missing", "scripts/check.sh", 5, 5),
+    ];
+    for (c, f, l, col) in expect {
+        assert!(
+            found.iter().any(|x| x.0 == c && x.1 == f && x.2 == l && x.3 == col),
+            "missing {c} at {f}:{l}:{col}; found {found:#?}"
+        );
+    }
+    // Valid links (to an existing heading, to a page, within the page) produce nothing more.
+    assert_eq!(found.len(), expect.len(), "unexpected extra findings: {found:#?}");
+}
+
+#[test]
+fn severity_overrides_and_ignores_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(std::path::Path::new(&fixture()), dir.path());
+    let toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
+    let toml = toml.replace(
+        "[check]\n",
+        "[check]\nseverity = { \"issue-orphan\" = \"off\", \"path-missing\" = \"error\" }\nignore = [\"content/issues/again.md\"]\n",
+    );
+    std::fs::write(dir.path().join("site.toml"), toml).unwrap();
+    let (_, found) = findings(dir.path().to_str().unwrap());
+    assert!(!found.iter().any(|f| f.0 == "issue-orphan"));
+    assert!(!found.iter().any(|f| f.1 == "content/issues/again.md"));
+    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
+        .args(["check", "--root", dir.path().to_str().unwrap(), "--format", "github"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().any(|l| l == "::error file=scripts/check.sh,line=5,col=5,title=path-missing::`presets/missing-values.yaml` does not exist in this repository%0Ahelp: fix the path, or silence the block with <!-- spark-docs-ignore: path-missing --> if it is an example"),
+        "{text}"
+    );
+}
+
+#[test]
+fn ignore_comment_silences_one_block() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(std::path::Path::new(&fixture()), dir.path());
+    let path = dir.path().join("content/recipes/troubleshoot/broken.md");
+    let text = std::fs::read_to_string(&path).unwrap().replace("```bash\n", "<!-- spark-docs-ignore: path-missing -->\n```bash\n");
+    std::fs::write(&path, text).unwrap();
+    let (_, found) = findings(dir.path().to_str().unwrap());
+    assert!(!found.iter().any(|f| f.0 == "path-missing" && f.1.ends_with("broken.md")), "{found:#?}");
+    assert!(found.iter().any(|f| f.0 == "path-missing" && f.1 == "scripts/check.sh"));
+}
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
