@@ -1,8 +1,1477 @@
-//! (rule family under construction)
+//! `helm install|upgrade|template|lint` commands in shell code blocks (bash/sh/shell/zsh, and the
+//! `$ `-prompted lines of console blocks) and in scripts:
+//!
+//! - `helm-chart-missing`: a local chart path that does not exist (or has no Chart.yaml);
+//! - `helm-set-unknown-key`: a `--set`/`--set-string`/`--set-file`/`--set-json`/`--set-literal`
+//!   key the chart's values interface does not declare (with "did you mean"), or a key that
+//!   continues past a free-form map of scalar settings (`connect.sparkConf.spark.executor.memory`
+//!   nests maps inside `sparkConf` instead of setting the Spark property);
+//! - `helm-values-file-missing`: a `-f/--values` file that does not exist.
+//!
+//! Commands are split into words by a small shell tokenizer that keeps every character's line
+//! and column (quotes, escapes, `\`-newline continuations, comments, `;`/`&&`/`||`/`|`,
+//! redirections, here-documents). Documentation placeholders (`<release-name>`) are words; a
+//! placeholder chart or values path is never checked, and neither is any word that depends on
+//! a `$` expansion or a command substitution. Keys are checked with the shared values-interface
+//! walker of `values.rs`.
 
+use super::values::{display_path, Interface, Lookup, Seg};
 use super::Context;
-use crate::diagnostics::Finding;
+use crate::diagnostics::{Finding, Severity};
+use std::collections::{HashMap, HashSet};
 
-pub fn check(_cx: &Context) -> Vec<Finding> {
-    Vec::new()
+// ---------------------------------------------------------------------------------------------
+// Shell words with positions
+// ---------------------------------------------------------------------------------------------
+
+/// A source character with its 1-based position; `ph` when it is part of a placeholder.
+#[derive(Debug, Clone, Copy)]
+struct SChar {
+    c: char,
+    line: usize,
+    col: usize,
+    ph: bool,
+}
+
+/// A character of a shell word after quote removal.
+#[derive(Debug, Clone, Copy)]
+struct WChar {
+    c: char,
+    line: usize,
+    col: usize,
+    /// Produced by a `$` expansion, a command substitution or backticks.
+    dynamic: bool,
+    ph: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Word {
+    chars: Vec<WChar>,
+    quoted: bool,
+}
+
+impl Word {
+    fn text(&self) -> String {
+        self.chars.iter().map(|c| c.c).collect()
+    }
+}
+
+fn text_of(chars: &[WChar]) -> String {
+    chars.iter().map(|c| c.c).collect()
+}
+
+fn literal(chars: &[WChar]) -> bool {
+    chars.iter().all(|c| !c.dynamic && !c.ph)
+}
+
+/// What a shell text tokenizes into.
+#[derive(Default)]
+struct Tokens {
+    commands: Vec<Vec<Word>>,
+    /// Files the code writes (`> file`, `>> file`, `tee file`).
+    written: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Pending {
+    None,
+    /// The next word is a file written to.
+    Out,
+    /// The next word is read or duplicated: dropped.
+    Drop,
+    /// The next word is a here-document delimiter (`<<-` when true).
+    Heredoc(bool),
+}
+
+struct Lexer<'s> {
+    s: &'s [SChar],
+    i: usize,
+    cur: Option<Word>,
+    cmd: Vec<Word>,
+    out: Tokens,
+    pending: Pending,
+    heredocs: Vec<(String, bool)>,
+}
+
+fn tokenize(s: &[SChar]) -> Tokens {
+    let mut lx = Lexer {
+        s,
+        i: 0,
+        cur: None,
+        cmd: Vec::new(),
+        out: Tokens::default(),
+        pending: Pending::None,
+        heredocs: Vec::new(),
+    };
+    lx.run();
+    lx.out
+}
+
+impl Lexer<'_> {
+    fn at(&self, i: usize) -> Option<char> {
+        self.s.get(i).map(|c| c.c)
+    }
+
+    fn word(&mut self) -> &mut Word {
+        self.cur.get_or_insert_with(Word::default)
+    }
+
+    fn push(&mut self, ch: SChar, dynamic: bool) {
+        self.word().chars.push(WChar {
+            c: ch.c,
+            line: ch.line,
+            col: ch.col,
+            dynamic,
+            ph: ch.ph,
+        });
+    }
+
+    fn push_range(&mut self, from: usize, to: usize, dynamic: bool) {
+        for k in from..to.min(self.s.len()) {
+            let ch = self.s[k];
+            self.push(ch, dynamic);
+        }
+    }
+
+    fn end_word(&mut self) {
+        let Some(w) = self.cur.take() else { return };
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::Out => self.out.written.push(w.text()),
+            Pending::Drop => {}
+            Pending::Heredoc(strip) => self.heredocs.push((w.text(), strip)),
+            Pending::None => self.cmd.push(w),
+        }
+    }
+
+    fn end_cmd(&mut self) {
+        self.end_word();
+        self.pending = Pending::None;
+        let cmd = std::mem::take(&mut self.cmd);
+        if cmd.is_empty() {
+            return;
+        }
+        if cmd
+            .first()
+            .is_some_and(|w| w.text() == "tee" || w.text().ends_with("/tee"))
+        {
+            self.out.written.extend(
+                cmd.iter()
+                    .skip(1)
+                    .map(Word::text)
+                    .filter(|t| !t.starts_with('-')),
+            );
+        }
+        self.out.commands.push(cmd);
+    }
+
+    /// Skips here-document bodies after a newline.
+    fn heredoc_bodies(&mut self) {
+        for (delim, strip) in std::mem::take(&mut self.heredocs) {
+            while self.i < self.s.len() {
+                let start = self.i;
+                while self.i < self.s.len() && self.s[self.i].c != '\n' {
+                    self.i += 1;
+                }
+                let line: String = self.s[start..self.i].iter().map(|c| c.c).collect();
+                self.i += 1;
+                let cmp = if strip {
+                    line.trim_start_matches('\t')
+                } else {
+                    line.as_str()
+                };
+                if cmp == delim {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Index just past the bracket matching the one at `open_at`.
+    fn balanced(&self, open_at: usize, open: char, close: char) -> usize {
+        let mut depth = 0usize;
+        let mut j = open_at;
+        while j < self.s.len() {
+            match self.s[j].c {
+                '\\' => {
+                    j += 2;
+                    continue;
+                }
+                '\'' if open != '{' => {
+                    j += 1;
+                    while j < self.s.len() && self.s[j].c != '\'' {
+                        j += 1;
+                    }
+                }
+                '"' => {
+                    j += 1;
+                    while j < self.s.len() && self.s[j].c != '"' {
+                        if self.s[j].c == '\\' {
+                            j += 1;
+                        }
+                        j += 1;
+                    }
+                }
+                c if c == open => depth += 1,
+                c if c == close => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return j + 1;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        self.s.len()
+    }
+
+    /// A `$` at `self.i`: an expansion (pushed as dynamic characters) or a literal `$`.
+    fn dollar(&mut self, in_dq: bool) {
+        let i = self.i;
+        match self.at(i + 1) {
+            Some('\'') if !in_dq => {
+                self.word().quoted = true;
+                self.i += 2;
+                while self.i < self.s.len() && self.s[self.i].c != '\'' {
+                    if self.s[self.i].c == '\\' && self.i + 1 < self.s.len() {
+                        self.i += 1;
+                    }
+                    let ch = self.s[self.i];
+                    self.push(ch, false);
+                    self.i += 1;
+                }
+                self.i += 1;
+            }
+            Some('"') if !in_dq => self.i += 1,
+            Some('(') => {
+                let end = self.balanced(i + 1, '(', ')');
+                self.push_range(i, end, true);
+                self.i = end;
+            }
+            Some('{') => {
+                let end = self.balanced(i + 1, '{', '}');
+                self.push_range(i, end, true);
+                self.i = end;
+            }
+            Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+                let mut end = i + 1;
+                while self
+                    .at(end)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    end += 1;
+                }
+                self.push_range(i, end, true);
+                self.i = end;
+            }
+            Some(c) if c.is_ascii_digit() || "@*#?$!-".contains(c) => {
+                self.push_range(i, i + 2, true);
+                self.i = i + 2;
+            }
+            _ => {
+                let ch = self.s[i];
+                self.push(ch, false);
+                self.i += 1;
+            }
+        }
+    }
+
+    fn backtick(&mut self) {
+        let start = self.i;
+        let mut j = start + 1;
+        while j < self.s.len() && self.s[j].c != '`' {
+            if self.s[j].c == '\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        let end = (j + 1).min(self.s.len());
+        self.push_range(start, end, true);
+        self.i = end;
+    }
+
+    fn redirect(&mut self) {
+        // A file-descriptor number right before the operator (`2>`) is not a word.
+        let fd = self.cur.as_ref().is_some_and(|w| {
+            !w.quoted && !w.chars.is_empty() && w.chars.iter().all(|c| c.c.is_ascii_digit())
+        });
+        if fd {
+            self.cur = None;
+        } else {
+            self.end_word();
+        }
+        let c = self.s[self.i].c;
+        if self.at(self.i + 1) == Some('(') {
+            // Process substitution: a dynamic word.
+            let end = self.balanced(self.i + 1, '(', ')');
+            let start = self.i;
+            self.push_range(start, end, true);
+            self.i = end;
+            return;
+        }
+        self.i += 1;
+        if c == '<' {
+            match self.at(self.i) {
+                Some('<') => {
+                    self.i += 1;
+                    if self.at(self.i) == Some('<') {
+                        self.i += 1;
+                        self.pending = Pending::Drop;
+                    } else {
+                        let strip = self.at(self.i) == Some('-');
+                        if strip {
+                            self.i += 1;
+                        }
+                        self.pending = Pending::Heredoc(strip);
+                    }
+                }
+                Some('&') => {
+                    self.i += 1;
+                    self.pending = Pending::Drop;
+                }
+                Some('>') => {
+                    self.i += 1;
+                    self.pending = Pending::Out;
+                }
+                _ => self.pending = Pending::Drop,
+            }
+        } else {
+            if matches!(self.at(self.i), Some('>') | Some('|')) {
+                self.i += 1;
+            }
+            if self.at(self.i) == Some('&') {
+                self.i += 1;
+                self.pending = Pending::Drop;
+            } else {
+                self.pending = Pending::Out;
+            }
+        }
+    }
+
+    fn run(&mut self) {
+        while self.i < self.s.len() {
+            let ch = self.s[self.i];
+            if ch.ph {
+                self.push(ch, false);
+                self.i += 1;
+                continue;
+            }
+            match ch.c {
+                ' ' | '\t' | '\r' => {
+                    self.end_word();
+                    self.i += 1;
+                }
+                '\n' => {
+                    self.end_cmd();
+                    self.i += 1;
+                    self.heredoc_bodies();
+                }
+                '\\' => match self.at(self.i + 1) {
+                    Some('\n') => self.i += 2,
+                    Some(_) => {
+                        self.word().quoted = true;
+                        let next = self.s[self.i + 1];
+                        self.push(next, false);
+                        self.i += 2;
+                    }
+                    None => self.i += 1,
+                },
+                '\'' => {
+                    self.word().quoted = true;
+                    self.i += 1;
+                    while self.i < self.s.len() && self.s[self.i].c != '\'' {
+                        let c = self.s[self.i];
+                        self.push(c, false);
+                        self.i += 1;
+                    }
+                    self.i += 1;
+                }
+                '"' => {
+                    self.word().quoted = true;
+                    self.i += 1;
+                    while self.i < self.s.len() {
+                        let c = self.s[self.i];
+                        match c.c {
+                            '"' => {
+                                self.i += 1;
+                                break;
+                            }
+                            '\\' if matches!(
+                                self.at(self.i + 1),
+                                Some('$' | '`' | '"' | '\\' | '\n')
+                            ) =>
+                            {
+                                let next = self.s[self.i + 1];
+                                if next.c != '\n' {
+                                    self.push(next, false);
+                                }
+                                self.i += 2;
+                            }
+                            '$' => self.dollar(true),
+                            '`' => self.backtick(),
+                            _ => {
+                                self.push(c, false);
+                                self.i += 1;
+                            }
+                        }
+                    }
+                }
+                '$' => self.dollar(false),
+                '`' => self.backtick(),
+                '#' if self.cur.is_none() => {
+                    while self.i < self.s.len() && self.s[self.i].c != '\n' {
+                        self.i += 1;
+                    }
+                }
+                ';' | '(' | ')' => {
+                    self.end_cmd();
+                    self.i += 1;
+                }
+                '|' => {
+                    self.end_cmd();
+                    self.i += 1;
+                    if matches!(self.at(self.i), Some('|') | Some('&')) {
+                        self.i += 1;
+                    }
+                }
+                '&' => match self.at(self.i + 1) {
+                    Some('&') => {
+                        self.end_cmd();
+                        self.i += 2;
+                    }
+                    Some('>') => {
+                        self.end_word();
+                        self.i += 2;
+                        if self.at(self.i) == Some('>') {
+                            self.i += 1;
+                        }
+                        self.pending = Pending::Out;
+                    }
+                    _ => {
+                        self.end_cmd();
+                        self.i += 1;
+                    }
+                },
+                '<' | '>' => self.redirect(),
+                _ => {
+                    self.push(ch, false);
+                    self.i += 1;
+                }
+            }
+        }
+        self.end_cmd();
+    }
+}
+
+/// The characters of shell code. In console mode only `$ `-prompted lines (and the lines they
+/// continue onto with a trailing `\`) are code. Placeholder matches are marked.
+fn source_chars(code: &str, placeholder: Option<&regex::Regex>, console: bool) -> Vec<SChar> {
+    let mut out = Vec::new();
+    let mut continued = false;
+    for (li, raw) in code.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let (text, offset) = if console && !continued {
+            let trimmed = line.trim_start();
+            let lead = line.len() - trimmed.len();
+            if let Some(rest) = trimmed.strip_prefix("$ ") {
+                (rest, lead + 2)
+            } else if trimmed == "$" {
+                ("", lead + 1)
+            } else {
+                continue;
+            }
+        } else {
+            (line, 0)
+        };
+        continued = console && text.ends_with('\\');
+        let mut ph = vec![false; text.len()];
+        if let Some(re) = placeholder {
+            for m in re.find_iter(text) {
+                for flag in ph.iter_mut().take(m.end()).skip(m.start()) {
+                    *flag = true;
+                }
+            }
+        }
+        let col0 = line[..offset.min(line.len())].chars().count();
+        let mut n = 0;
+        for (k, (b, c)) in text.char_indices().enumerate() {
+            out.push(SChar {
+                c,
+                line: li + 1,
+                col: col0 + k + 1,
+                ph: ph.get(b).copied().unwrap_or(false),
+            });
+            n = k + 1;
+        }
+        out.push(SChar {
+            c: '\n',
+            line: li + 1,
+            col: col0 + n + 1,
+            ph: false,
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// helm command lines
+// ---------------------------------------------------------------------------------------------
+
+/// Long helm flags (install/upgrade/template/lint and globals) that take a value.
+const VALUE_FLAGS: &[&str] = &[
+    "set",
+    "set-string",
+    "set-file",
+    "set-json",
+    "set-literal",
+    "values",
+    "namespace",
+    "version",
+    "timeout",
+    "repo",
+    "kube-context",
+    "kubeconfig",
+    "output",
+    "post-renderer",
+    "post-renderer-args",
+    "description",
+    "name-template",
+    "history-max",
+    "ca-file",
+    "cert-file",
+    "key-file",
+    "keyring",
+    "username",
+    "password",
+    "labels",
+    "kube-apiserver",
+    "kube-as-group",
+    "kube-as-user",
+    "kube-ca-file",
+    "kube-tls-server-name",
+    "kube-token",
+    "burst-limit",
+    "qps",
+    "registry-config",
+    "repository-cache",
+    "repository-config",
+    "content-cache",
+    "api-versions",
+    "kube-version",
+    "output-dir",
+    "show-only",
+];
+
+/// Short helm flags that take a value (`-f`, `-n`, `-o`, `-l`, `-a`, `-s`).
+const VALUE_SHORT: &[char] = &['f', 'n', 'o', 'l', 'a', 's'];
+
+const SET_FLAGS: &[&str] = &["set", "set-string", "set-file", "set-json", "set-literal"];
+
+/// A flag and its value.
+struct FlagValue {
+    name: String,
+    value: Vec<WChar>,
+}
+
+struct HelmCommand<'w> {
+    sub: String,
+    positionals: Vec<&'w Word>,
+    flags: Vec<FlagValue>,
+    generate_name: bool,
+    repo: bool,
+}
+
+/// Words a command may start with before the program it runs.
+const PREFIXES: &[&str] = &[
+    "sudo", "exec", "command", "time", "nohup", "env", "then", "do", "else", "elif", "if", "while",
+    "until", "!", "{", "}",
+];
+
+fn helm_command(words: &[Word]) -> Option<HelmCommand<'_>> {
+    let assignment = regex_assignment();
+    let mut k = 0;
+    while let Some(w) = words.get(k) {
+        let t = w.text();
+        if PREFIXES.contains(&t.as_str())
+            || assignment.is_match(&t)
+            || (k > 0 && t.starts_with('-') && !words[k - 1].text().ends_with("helm"))
+        {
+            k += 1;
+            continue;
+        }
+        break;
+    }
+    let prog = words.get(k)?;
+    if !literal(&prog.chars) || prog.text().rsplit('/').next() != Some("helm") {
+        return None;
+    }
+    let args = &words[k + 1..];
+    let mut cmd = HelmCommand {
+        sub: String::new(),
+        positionals: Vec::new(),
+        flags: Vec::new(),
+        generate_name: false,
+        repo: false,
+    };
+    let mut i = 0;
+    let mut dashdash = false;
+    while i < args.len() {
+        let w = &args[i];
+        let t = w.text();
+        i += 1;
+        if dashdash || !t.starts_with('-') || t == "-" {
+            if cmd.sub.is_empty() {
+                cmd.sub = t;
+                if !matches!(
+                    cmd.sub.as_str(),
+                    "install" | "upgrade" | "template" | "lint"
+                ) {
+                    return None;
+                }
+            } else {
+                cmd.positionals.push(w);
+            }
+            continue;
+        }
+        if t == "--" {
+            dashdash = true;
+            continue;
+        }
+        let (name, inline): (String, Option<Vec<WChar>>) = if let Some(long) = t.strip_prefix("--")
+        {
+            match long.find('=') {
+                Some(eq) => {
+                    let skip = 2 + long[..eq].chars().count() + 1;
+                    (
+                        long[..eq].to_string(),
+                        Some(w.chars.get(skip..).unwrap_or_default().to_vec()),
+                    )
+                }
+                None => (long.to_string(), None),
+            }
+        } else {
+            let short = t.chars().nth(1).unwrap_or('-');
+            let name = match short {
+                'f' => "values",
+                'n' => "namespace",
+                'o' => "output",
+                'l' => "labels",
+                'a' => "api-versions",
+                's' => "show-only",
+                'g' => "generate-name",
+                _ => "",
+            }
+            .to_string();
+            if VALUE_SHORT.contains(&short) && w.chars.len() > 2 {
+                let mut rest = w.chars.get(2..).unwrap_or_default().to_vec();
+                if rest.first().is_some_and(|c| c.c == '=') {
+                    rest.remove(0);
+                }
+                (name, Some(rest))
+            } else {
+                (name, None)
+            }
+        };
+        if name == "generate-name" {
+            cmd.generate_name = true;
+        }
+        if !VALUE_FLAGS.contains(&name.as_str()) {
+            continue;
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => match args.get(i) {
+                Some(next) => {
+                    i += 1;
+                    next.chars.clone()
+                }
+                None => Vec::new(),
+            },
+        };
+        if name == "repo" {
+            cmd.repo = true;
+        }
+        cmd.flags.push(FlagValue { name, value });
+    }
+    if cmd.sub.is_empty() {
+        return None;
+    }
+    Some(cmd)
+}
+
+fn regex_assignment() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*\+?=").expect("static regex"))
+}
+
+impl HelmCommand<'_> {
+    /// The chart words the command names.
+    fn charts(&self) -> Vec<&Word> {
+        let p = &self.positionals;
+        match self.sub.as_str() {
+            "lint" => p.clone(),
+            "install" if self.generate_name => p.first().copied().into_iter().collect(),
+            "install" | "upgrade" => p.get(1).copied().into_iter().collect(),
+            "template" if self.generate_name || p.len() == 1 => {
+                p.first().copied().into_iter().collect()
+            }
+            "template" => p.get(1).copied().into_iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// --set keys (Helm's strvals syntax)
+// ---------------------------------------------------------------------------------------------
+
+/// One `key=value` of a `--set` flag.
+struct SetPair {
+    segs: Vec<Seg>,
+    /// The key's characters as written (escapes included).
+    key: Vec<WChar>,
+    /// The value as written.
+    value: String,
+}
+
+/// Splits a `--set` value into pairs as Helm does: pairs are separated by unescaped commas
+/// (`--set-literal` has exactly one pair, `--set-json` values are JSON), keys split on unescaped
+/// dots, `\` escapes, `name[0]` indexes lists.
+fn parse_set(v: &[WChar], flag: &str) -> Vec<SetPair> {
+    let mut pairs = Vec::new();
+    let n = v.len();
+    let mut i = 0;
+    while i < n && pairs.len() < 1000 {
+        let key_start = i;
+        let mut segs = Vec::new();
+        let mut cur = String::new();
+        let mut after_index = false;
+        while i < n {
+            let c = v[i].c;
+            match c {
+                '\\' if i + 1 < n => {
+                    cur.push(v[i + 1].c);
+                    i += 2;
+                    continue;
+                }
+                '.' => {
+                    if !after_index {
+                        segs.push(Seg::Key(std::mem::take(&mut cur)));
+                    }
+                    after_index = false;
+                }
+                '[' => {
+                    let mut j = i + 1;
+                    let mut digits = String::new();
+                    while j < n && v[j].c.is_ascii_digit() {
+                        digits.push(v[j].c);
+                        j += 1;
+                    }
+                    if j < n && v[j].c == ']' && !digits.is_empty() {
+                        if !cur.is_empty() || !after_index && segs.is_empty() {
+                            segs.push(Seg::Key(std::mem::take(&mut cur)));
+                        }
+                        segs.push(Seg::Index(digits.parse().unwrap_or(0)));
+                        after_index = true;
+                        i = j + 1;
+                        continue;
+                    }
+                    cur.push(c);
+                }
+                '=' => break,
+                ',' if flag != "set-literal" => break,
+                _ => {
+                    cur.push(c);
+                    after_index = false;
+                }
+            }
+            i += 1;
+        }
+        if !cur.is_empty() || segs.last().is_none_or(|s| matches!(s, Seg::Key(_))) && !after_index {
+            segs.push(Seg::Key(cur));
+        }
+        let key = v[key_start..i].to_vec();
+        let mut value = String::new();
+        if i < n && v[i].c == '=' {
+            i += 1;
+            let vstart = i;
+            if flag == "set-literal" {
+                i = n;
+            } else if flag == "set-json" {
+                let rest = text_of(&v[i..]);
+                let mut stream =
+                    serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
+                match stream.next() {
+                    Some(Ok(_)) => {
+                        i += rest
+                            .get(..stream.byte_offset())
+                            .map(|s| s.chars().count())
+                            .unwrap_or(rest.len())
+                    }
+                    _ => i = n,
+                }
+            } else if i < n && v[i].c == '{' {
+                while i < n && v[i].c != '}' {
+                    if v[i].c == '\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            } else {
+                while i < n && v[i].c != ',' {
+                    if v[i].c == '\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            value = text_of(&v[vstart.min(n)..i.min(n)]);
+        }
+        if !key.is_empty() {
+            pairs.push(SetPair { segs, key, value });
+        }
+        // Skip to after the next separating comma.
+        while i < n && v[i].c != ',' {
+            i += 1;
+        }
+        i += 1;
+    }
+    pairs
+}
+
+/// `a.b\.c[0]`: a path written back as a `--set` key.
+fn escape_key(segs: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in segs {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                for c in k.chars() {
+                    if matches!(c, '.' | ',' | '[' | '=' | '\\') {
+                        s.push('\\');
+                    }
+                    s.push(c);
+                }
+            }
+            Seg::Index(i) => {
+                s.push('[');
+                s.push_str(&i.to_string());
+                s.push(']');
+            }
+        }
+    }
+    s
+}
+
+fn shell_quote(s: &str) -> String {
+    if s.contains('\'') {
+        format!(
+            "\"{}\"",
+            s.replace('"', "\\\"")
+                .replace('$', "\\$")
+                .replace('`', "\\`")
+        )
+    } else {
+        format!("'{s}'")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking
+// ---------------------------------------------------------------------------------------------
+
+/// A finding before it is placed in a file.
+struct Issue {
+    code: &'static str,
+    line: usize,
+    col: usize,
+    message: String,
+    help: String,
+}
+
+enum ChartRes {
+    /// A chart directory (relative to the root).
+    Local(String),
+    Missing(String),
+    Skip,
+}
+
+/// Where a chart path written in a command points.
+fn resolve_chart(cx: &Context, path: &str) -> ChartRes {
+    let mut p = path.trim_end_matches('/');
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    if p.is_empty() || p == "." || p.contains("://") || p.starts_with('~') {
+        return ChartRes::Skip;
+    }
+    let mapped = cx
+        .site
+        .config
+        .site
+        .chart_paths
+        .iter()
+        .find(|(from, _)| from.trim_end_matches('/').trim_start_matches("./") == p);
+    if let Some((_, to)) = mapped {
+        return ChartRes::Local(to.trim_end_matches('/').to_string());
+    }
+    let root = &cx.site.config.root;
+    let dir = root.join(p);
+    if dir.join("Chart.yaml").is_file() {
+        return ChartRes::Local(p.to_string());
+    }
+    if dir.is_file() {
+        // A packaged chart (.tgz): it exists, its values are not read.
+        return ChartRes::Skip;
+    }
+    if dir.is_dir() {
+        return ChartRes::Missing(format!(
+            "chart path `{path}` is a directory without Chart.yaml"
+        ));
+    }
+    let looks_local = path.starts_with("./")
+        || path.starts_with("../")
+        || path.starts_with('/')
+        || path == "."
+        || p.matches('/').count() >= 2
+        || p.starts_with("charts/")
+        || p.starts_with("presets/");
+    if looks_local {
+        ChartRes::Missing(format!("chart path `{path}` does not exist"))
+    } else {
+        ChartRes::Skip
+    }
+}
+
+struct Checker<'c, 's> {
+    cx: &'c Context<'s>,
+    /// Values interfaces by chart directory (`None`: not loadable).
+    interfaces: HashMap<String, Option<Interface>>,
+}
+
+impl Checker<'_, '_> {
+    fn interface(&mut self, rel: &str) -> Option<&Interface> {
+        let site = self.cx.site;
+        self.interfaces
+            .entry(rel.to_string())
+            .or_insert_with(|| {
+                let loaded;
+                let chart = match site.charts.iter().find(|c| c.rel == rel) {
+                    Some(c) => c,
+                    None => {
+                        loaded = crate::load::chart::load_chart(
+                            &site.config.root,
+                            &site.config.root.join(rel),
+                            &mut Vec::new(),
+                        )?;
+                        &loaded
+                    }
+                };
+                Some(Interface::new(site, chart))
+            })
+            .as_ref()
+    }
+
+    fn command(&mut self, words: &[Word], written: &HashSet<String>) -> Vec<Issue> {
+        let Some(cmd) = helm_command(words) else {
+            return Vec::new();
+        };
+        let mut issues = Vec::new();
+        // Values files.
+        for f in cmd.flags.iter().filter(|f| f.name == "values") {
+            for part in f.value.split(|c| c.c == ',') {
+                self.values_file(part, written, &mut issues);
+            }
+        }
+        if cmd.repo {
+            return issues;
+        }
+        // Charts and their --set keys.
+        let sets: Vec<&FlagValue> = cmd
+            .flags
+            .iter()
+            .filter(|f| SET_FLAGS.contains(&f.name.as_str()))
+            .collect();
+        for word in cmd.charts() {
+            if !literal(&word.chars) {
+                continue;
+            }
+            let path = word.text();
+            let (line, col) = word
+                .chars
+                .first()
+                .map(|c| (c.line, c.col))
+                .unwrap_or((1, 1));
+            match resolve_chart(self.cx, &path) {
+                ChartRes::Skip => {}
+                ChartRes::Missing(message) => issues.push(Issue {
+                    code: "helm-chart-missing",
+                    line,
+                    col,
+                    message,
+                    help: "name a chart directory of this repository (with Chart.yaml), a path mapped in site.toml `[chart_paths]`, or a repository chart such as `repo/name`".into(),
+                }),
+                ChartRes::Local(rel) => {
+                    if sets.is_empty() {
+                        continue;
+                    }
+                    let Some(iface) = self.interface(&rel) else { continue };
+                    for flag in &sets {
+                        for pair in parse_set(&flag.value, &flag.name) {
+                            if let Some(issue) = set_key(iface, &flag.name, &pair) {
+                                issues.push(issue);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        issues
+    }
+
+    fn values_file(&self, part: &[WChar], written: &HashSet<String>, issues: &mut Vec<Issue>) {
+        let text = text_of(part);
+        let path = text.trim();
+        if path.is_empty()
+            || path == "-"
+            || !literal(part)
+            || path.contains("://")
+            || path.starts_with('/')
+            || path.starts_with('~')
+        {
+            return;
+        }
+        let norm = path.trim_start_matches("./");
+        if written.contains(norm) || written.contains(path) {
+            return;
+        }
+        if self.cx.site.config.root.join(norm).exists() {
+            return;
+        }
+        let (line, col) = part.first().map(|c| (c.line, c.col)).unwrap_or((1, 1));
+        issues.push(Issue {
+            code: "helm-values-file-missing",
+            line,
+            col,
+            message: format!("values file `{path}` does not exist"),
+            help: "paths are relative to the repository root; fix the path or add the file".into(),
+        });
+    }
+}
+
+/// Checks one `--set` key against a chart's values interface.
+fn set_key(iface: &Interface, flag: &str, pair: &SetPair) -> Option<Issue> {
+    if !literal(&pair.key) || pair.segs.is_empty() {
+        return None;
+    }
+    let (line, col) = pair.key.first().map(|c| (c.line, c.col))?;
+    let written = text_of(&pair.key);
+    let chart = &iface.chart().name;
+    let mut node = iface.root();
+    for (i, seg) in pair.segs.iter().enumerate() {
+        let key = match seg {
+            Seg::Index(n) => {
+                node = node.item(*n);
+                continue;
+            }
+            Seg::Key(k) => k,
+        };
+        match node.lookup(key) {
+            Lookup::Known(child) => node = child,
+            Lookup::Open { scalar_map } => {
+                let rest = &pair.segs[i..];
+                if !scalar_map || rest.len() < 2 {
+                    return None;
+                }
+                let map = &pair.segs[..i];
+                let property: Vec<String> = rest
+                    .iter()
+                    .map(|s| match s {
+                        Seg::Key(k) => k.clone(),
+                        Seg::Index(n) => format!("[{n}]"),
+                    })
+                    .collect();
+                let property = property.join(".");
+                let mut fixed = map.to_vec();
+                fixed.push(Seg::Key(property.clone()));
+                let assignment = format!("{}={}", escape_key(&fixed), pair.value);
+                return Some(Issue {
+                    code: "helm-set-unknown-key",
+                    line,
+                    col,
+                    message: format!(
+                        "`--{flag}` key `{written}` nests maps inside the free-form map `{}` instead of setting its property `{property}`: Helm splits keys on every unescaped dot",
+                        display_path(map)
+                    ),
+                    help: format!("escape the dots of the property name: `--{flag} {}`", shell_quote(&assignment)),
+                });
+            }
+            Lookup::Unknown {
+                suggestion,
+                not_a_map,
+                known,
+            } => {
+                let upto = &pair.segs[..=i];
+                let parent = &pair.segs[..i];
+                if let Some(kind) = not_a_map {
+                    return Some(Issue {
+                        code: "helm-set-unknown-key",
+                        line,
+                        col,
+                        message: format!("unknown `--{flag}` key `{written}`: `{}` is a {kind} in chart `{chart}`, not a map", display_path(parent)),
+                        help: format!("set `{}` itself, or check the chart's values.yaml", display_path(parent)),
+                    });
+                }
+                let help = match suggestion {
+                    Some(s) => {
+                        let mut fixed = parent.to_vec();
+                        fixed.push(Seg::Key(s));
+                        fixed.extend_from_slice(&pair.segs[i + 1..]);
+                        format!("did you mean `{}`?", escape_key(&fixed))
+                    }
+                    None => {
+                        let list: Vec<String> =
+                            known.iter().take(12).map(|k| format!("`{k}`")).collect();
+                        if list.is_empty() {
+                            "check the key against the chart's values.yaml".to_string()
+                        } else {
+                            format!(
+                                "keys known under `{}`: {}{}",
+                                display_path(parent),
+                                list.join(", "),
+                                if known.len() > 12 { ", …" } else { "" }
+                            )
+                        }
+                    }
+                };
+                return Some(Issue {
+                    code: "helm-set-unknown-key",
+                    line,
+                    col,
+                    message: format!(
+                        "unknown `--{flag}` key `{written}`: chart `{chart}` has no value `{}`, and Helm silently ignores it",
+                        display_path(upto)
+                    ),
+                    help,
+                });
+            }
+        }
+    }
+    None
+}
+
+fn is_shell(lang: &str) -> bool {
+    matches!(lang, "bash" | "sh" | "shell" | "zsh")
+}
+
+fn is_console(lang: &str) -> bool {
+    matches!(lang, "console" | "shell-session" | "shellsession")
+}
+
+pub fn check(cx: &Context) -> Vec<Finding> {
+    let mut checker = Checker {
+        cx,
+        interfaces: HashMap::new(),
+    };
+    let mut out = Vec::new();
+
+    // Markdown code blocks, tokenized first so files written anywhere on a page are known.
+    let blocks = cx.code_blocks();
+    let mut tokenized = Vec::new();
+    let mut written: HashMap<&str, HashSet<String>> = HashMap::new();
+    for b in &blocks {
+        let lang = b.block.lang.as_str();
+        if !is_shell(lang) && !is_console(lang) {
+            continue;
+        }
+        if !b.block.code.contains("helm")
+            && !b.block.code.contains('>')
+            && !b.block.code.contains("tee")
+        {
+            continue;
+        }
+        let chars = source_chars(&b.block.code, Some(&cx.placeholder), is_console(lang));
+        let tokens = tokenize(&chars);
+        let set = written.entry(b.file).or_default();
+        set.extend(
+            tokens
+                .written
+                .iter()
+                .map(|w| w.trim_start_matches("./").to_string()),
+        );
+        tokenized.push((b, tokens));
+    }
+    for b in &blocks {
+        for a in &b.block.attrs {
+            let name = a
+                .split_once('=')
+                .map(|(_, v)| v)
+                .unwrap_or(a)
+                .trim_matches('"');
+            if name.ends_with(".yaml") || name.ends_with(".yml") {
+                written
+                    .entry(b.file)
+                    .or_default()
+                    .insert(name.trim_start_matches("./").to_string());
+            }
+        }
+    }
+    let empty = HashSet::new();
+    for (b, tokens) in &tokenized {
+        let w = written.get(b.file).unwrap_or(&empty);
+        for cmd in &tokens.commands {
+            for issue in checker.command(cmd, w) {
+                out.push(
+                    b.finding(
+                        Severity::Error,
+                        issue.code,
+                        issue.line,
+                        issue.col,
+                        issue.message,
+                    )
+                    .with_help(issue.help),
+                );
+            }
+        }
+    }
+
+    // Scripts: real shell, lines map 1:1.
+    for s in &cx.site.scripts {
+        if !s.source.text.contains("helm") {
+            continue;
+        }
+        let chars = source_chars(&s.source.text, None, false);
+        let tokens = tokenize(&chars);
+        let w: HashSet<String> = tokens
+            .written
+            .iter()
+            .map(|w| w.trim_start_matches("./").to_string())
+            .collect();
+        for cmd in &tokens.commands {
+            for issue in checker.command(cmd, &w) {
+                out.push(
+                    Finding::error(
+                        issue.code,
+                        &s.source.rel,
+                        issue.line,
+                        issue.col,
+                        issue.message,
+                    )
+                    .with_help(issue.help),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(code: &str) -> Vec<Vec<String>> {
+        let re = regex::Regex::new("<[A-Za-z][A-Za-z0-9_.:/-]*>").unwrap();
+        tokenize(&source_chars(code, Some(&re), false))
+            .commands
+            .iter()
+            .map(|c| c.iter().map(Word::text).collect())
+            .collect()
+    }
+
+    #[test]
+    fn tokenizer_quotes_continuations_and_operators() {
+        let w = words("helm upgrade <release-name> charts/x -n <namespace> \\\n  --set 'a\\.b=1' --set \"c=$X\" # note\necho hi && ls | wc -l; true");
+        assert_eq!(
+            w[0],
+            vec![
+                "helm",
+                "upgrade",
+                "<release-name>",
+                "charts/x",
+                "-n",
+                "<namespace>",
+                "--set",
+                "a\\.b=1",
+                "--set",
+                "c=$X"
+            ]
+        );
+        assert_eq!(w[1], vec!["echo", "hi"]);
+        assert_eq!(w[2], vec!["ls"]);
+        assert_eq!(w[3], vec!["wc", "-l"]);
+        assert_eq!(w[4], vec!["true"]);
+    }
+
+    #[test]
+    fn tokenizer_heredocs_and_redirections() {
+        let code = "cat > my-values.yaml <<'EOF'\nhelm install x ./nope\nEOF\nhelm template x charts/y 2>&1 > /dev/null";
+        let t = tokenize(&source_chars(code, None, false));
+        let cmds: Vec<Vec<String>> = t
+            .commands
+            .iter()
+            .map(|c| c.iter().map(Word::text).collect())
+            .collect();
+        assert_eq!(
+            cmds,
+            vec![vec!["cat"], vec!["helm", "template", "x", "charts/y"]]
+        );
+        assert!(t.written.contains(&"my-values.yaml".to_string()));
+    }
+
+    #[test]
+    fn positions_survive_continuations() {
+        let t = tokenize(&source_chars(
+            "helm upgrade r c \\\n  --set a.b=1",
+            None,
+            false,
+        ));
+        let set = &t.commands[0][5];
+        assert_eq!(set.text(), "a.b=1");
+        assert_eq!((set.chars[0].line, set.chars[0].col), (2, 9));
+    }
+
+    #[test]
+    fn console_prompts_only() {
+        let t = tokenize(&source_chars(
+            "$ helm lint charts/x \\\n    -f v.yaml\noutput line helm install a b\n$ ls",
+            None,
+            true,
+        ));
+        let cmds: Vec<Vec<String>> = t
+            .commands
+            .iter()
+            .map(|c| c.iter().map(Word::text).collect())
+            .collect();
+        assert_eq!(
+            cmds,
+            vec![vec!["helm", "lint", "charts/x", "-f", "v.yaml"], vec!["ls"]]
+        );
+        assert_eq!(t.commands[0][0].chars[0].col, 3);
+    }
+
+    #[test]
+    fn dynamic_words_are_marked() {
+        let t = tokenize(&source_chars(
+            "helm install r \"$CHART\" --set 'x=${POD_IP}' $(echo y)",
+            None,
+            false,
+        ));
+        let c = &t.commands[0];
+        assert!(!literal(&c[3].chars));
+        assert!(literal(&c[5].chars));
+        assert!(!literal(&c[6].chars));
+    }
+
+    fn wchars(s: &str) -> Vec<WChar> {
+        s.chars()
+            .enumerate()
+            .map(|(i, c)| WChar {
+                c,
+                line: 1,
+                col: i + 1,
+                dynamic: false,
+                ph: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn set_parsing_follows_helm() {
+        let p = parse_set(
+            &wchars("a.b=1,c\\.d.e=x\\,y,list[0].name=z,l={1,2},m=3"),
+            "set",
+        );
+        let segs: Vec<Vec<Seg>> = p.iter().map(|p| p.segs.clone()).collect();
+        let k = |s: &str| Seg::Key(s.into());
+        assert_eq!(segs[0], vec![k("a"), k("b")]);
+        assert_eq!(segs[1], vec![k("c.d"), k("e")]);
+        assert_eq!(p[1].value, "x\\,y");
+        assert_eq!(segs[2], vec![k("list"), Seg::Index(0), k("name")]);
+        assert_eq!(segs[3], vec![k("l")]);
+        assert_eq!(segs[4], vec![k("m")]);
+        assert_eq!(p[3].key[0].col, 34);
+        assert_eq!(p[4].key[0].col, 42);
+        let j = parse_set(&wchars("a={\"x\":1,\"y\":[1,2]},b=2"), "set-json");
+        assert_eq!(j.len(), 2);
+        assert_eq!(j[1].segs, vec![k("b")]);
+        let l = parse_set(&wchars("a.b=1,2"), "set-literal");
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].value, "1,2");
+    }
+
+    #[test]
+    fn helm_command_positionals_and_flags() {
+        let t = tokenize(&source_chars("KUBECONFIG=x helm --kube-context k upgrade --install -n ns r ./c --set=a=1 -fv.yaml --version 1.0", None, false));
+        let cmd = helm_command(&t.commands[0]).unwrap();
+        assert_eq!(cmd.sub, "upgrade");
+        assert_eq!(cmd.charts()[0].text(), "./c");
+        let names: Vec<&str> = cmd.flags.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec!["kube-context", "namespace", "set", "values", "version"]
+        );
+        assert_eq!(text_of(&cmd.flags[2].value), "a=1");
+        assert_eq!(text_of(&cmd.flags[3].value), "v.yaml");
+        let t = tokenize(&source_chars(
+            "helm template charts/x\nhelm install -g charts/y\nhelm repo add a b\nhelm lint a b",
+            None,
+            false,
+        ));
+        let charts: Vec<Vec<String>> = t
+            .commands
+            .iter()
+            .filter_map(|c| helm_command(c))
+            .map(|c| c.charts().iter().map(|w| w.text()).collect())
+            .collect();
+        assert_eq!(
+            charts,
+            vec![
+                vec!["charts/x".to_string()],
+                vec!["charts/y".to_string()],
+                vec!["a".to_string(), "b".to_string()]
+            ]
+        );
+    }
+
+    #[test]
+    fn escaped_form() {
+        let k = |s: &str| Seg::Key(s.into());
+        assert_eq!(
+            escape_key(&[k("connect"), k("sparkConf"), k("spark.executor.memory")]),
+            "connect.sparkConf.spark\\.executor\\.memory"
+        );
+        assert_eq!(shell_quote("a\\.b=4g"), "'a\\.b=4g'");
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for code in [
+            "\\",
+            "'",
+            "\"",
+            "$(",
+            "${",
+            "`",
+            "<<",
+            "helm install x \\",
+            "helm upgrade a b --set",
+            "helm upgrade a b --set ,,=,[",
+            "a[",
+            "2>",
+            "&",
+            "helm install a b --set-json 'x={'",
+        ] {
+            let t = tokenize(&source_chars(code, None, false));
+            for c in &t.commands {
+                if let Some(cmd) = helm_command(c) {
+                    for f in &cmd.flags {
+                        let _ = parse_set(&f.value, &f.name);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,241 @@
+//! `spark-docs check` over tests/fixtures/check-values: presets against their chart contract
+//! (`values-unknown-key`, `values-type`, `values-schema`) and helm commands in recipes and
+//! scripts (`helm-chart-missing`, `helm-set-unknown-key`, `helm-values-file-missing`).
+
+use std::path::Path;
+use std::process::Command;
+
+const CODES: &[&str] = &[
+    "values-unknown-key",
+    "values-type",
+    "values-schema",
+    "helm-chart-missing",
+    "helm-set-unknown-key",
+    "helm-values-file-missing",
+];
+
+#[derive(Debug, Clone)]
+struct F {
+    code: String,
+    file: String,
+    line: u64,
+    column: u64,
+    message: String,
+    help: String,
+}
+
+fn run_check(root: &Path) -> Vec<F> {
+    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
+        .args(["check", "--root"])
+        .arg(root)
+        .args(["--format", "json"])
+        .output()
+        .expect("run spark-docs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "json output: {e}\nstdout: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    json["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| F {
+            code: f["code"].as_str().unwrap_or_default().to_string(),
+            file: f["file"].as_str().unwrap_or_default().to_string(),
+            line: f["line"].as_u64().unwrap_or(0),
+            column: f["column"].as_u64().unwrap_or(0),
+            message: f["message"].as_str().unwrap_or_default().to_string(),
+            help: f["help"].as_str().unwrap_or_default().to_string(),
+        })
+        .filter(|f| CODES.contains(&f.code.as_str()))
+        .collect()
+}
+
+fn fixture() -> Vec<F> {
+    run_check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-values"))
+}
+
+/// The one finding of `code` at `file:line:column`.
+fn find<'a>(all: &'a [F], code: &str, file: &str, line: u64, column: u64) -> &'a F {
+    let hits: Vec<&F> = all
+        .iter()
+        .filter(|f| f.code == code && f.file == file && f.line == line && f.column == column)
+        .collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "expected one {code} at {file}:{line}:{column}, got {hits:#?}\nall: {all:#?}"
+    );
+    hits[0]
+}
+
+const RECIPE: &str = "content/recipes/deployment/install.md";
+const CHART: &str = "contracts/spark-x";
+
+#[test]
+fn unknown_preset_key_with_did_you_mean() {
+    let all = fixture();
+    let f = find(
+        &all,
+        "values-unknown-key",
+        &format!("{CHART}/values-scenario-typo.yaml"),
+        5,
+        1,
+    );
+    assert!(f.message.contains("sparkConect"), "{f:?}");
+    assert!(f.help.contains("did you mean `sparkConnect`"), "{f:?}");
+}
+
+#[test]
+fn unknown_key_under_vendored_subchart() {
+    let all = fixture();
+    let f = find(
+        &all,
+        "values-unknown-key",
+        &format!("{CHART}/values-scenario-subchart.yaml"),
+        6,
+        3,
+    );
+    assert!(f.message.contains("metastore.warehouseDirr"), "{f:?}");
+    assert!(f.help.contains("warehouseDir"), "{f:?}");
+    // `enabled` (the dependency condition) and known subchart keys are fine.
+    let others: Vec<&F> = all
+        .iter()
+        .filter(|f| f.file.ends_with("values-scenario-subchart.yaml") && f.line != 6)
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
+}
+
+#[test]
+fn type_mismatch_against_default() {
+    let all = fixture();
+    let f = find(
+        &all,
+        "values-type",
+        &format!("{CHART}/values-scenario-type.yaml"),
+        5,
+        5,
+    );
+    assert!(
+        f.message.contains("sparkConnect.executor.cores") && f.message.contains("string"),
+        "{f:?}"
+    );
+    // The schema's own type error at the same place is not reported twice.
+    let dup: Vec<&F> = all
+        .iter()
+        .filter(|f| f.code == "values-schema" && f.file.ends_with("values-scenario-type.yaml"))
+        .collect();
+    assert!(dup.is_empty(), "{dup:#?}");
+}
+
+#[test]
+fn schema_violation() {
+    let all = fixture();
+    let f = find(
+        &all,
+        "values-schema",
+        &format!("{CHART}/values-scenario-schema.yaml"),
+        4,
+        3,
+    );
+    assert!(
+        f.message.contains("connect.backendMode") && f.message.contains("kubernetes"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn clean_preset_has_no_findings() {
+    let all = fixture();
+    let bad: Vec<&F> = all
+        .iter()
+        .filter(|f| f.file.ends_with("values-scenario-clean.yaml"))
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+#[test]
+fn set_key_typo_in_recipe() {
+    let all = fixture();
+    let f = find(&all, "helm-set-unknown-key", RECIPE, 11, 44);
+    assert!(f.message.contains("connect.sparConf"), "{f:?}");
+    assert!(f.help.contains("connect.sparkConf"), "{f:?}");
+}
+
+#[test]
+fn unescaped_spark_property_shows_escaped_form() {
+    let all = fixture();
+    let f = find(&all, "helm-set-unknown-key", RECIPE, 18, 9);
+    assert!(f.message.contains("spark.executor.memory"), "{f:?}");
+    assert!(
+        f.help
+            .contains(r"--set 'connect.sparkConf.spark\.executor\.memory=4g'"),
+        "{f:?}"
+    );
+    let half = find(&all, "helm-set-unknown-key", RECIPE, 24, 52);
+    assert!(
+        half.help.contains(
+            r"--set-string 'connect.sparkConf.spark\.hive\.metastore\.uris=thrift://hms:9083'"
+        ),
+        "{half:?}"
+    );
+}
+
+#[test]
+fn missing_values_file_and_chart() {
+    let all = fixture();
+    let f = find(&all, "helm-values-file-missing", RECIPE, 30, 26);
+    assert!(f.message.contains("missing.yaml"), "{f:?}");
+    let c = find(&all, "helm-chart-missing", RECIPE, 30, 16);
+    assert!(c.message.contains("./nope"), "{c:?}");
+    // `$ `-prompted console lines are checked; their output lines are not.
+    find(&all, "helm-chart-missing", RECIPE, 34, 13);
+}
+
+#[test]
+fn correct_commands_have_no_findings() {
+    let all = fixture();
+    // The "Everything right" block: escaped properties, free-form maps, globals, subchart keys,
+    // files written earlier on the page, placeholders, variables, remote charts.
+    let bad: Vec<&F> = all
+        .iter()
+        .filter(|f| f.file == RECIPE && f.line >= 38)
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+#[test]
+fn scripts_are_checked() {
+    let all = fixture();
+    let f = find(
+        &all,
+        "helm-set-unknown-key",
+        "content/scripts/deploy.sh",
+        7,
+        9,
+    );
+    assert!(f.help.contains("connect.driver.host"), "{f:?}");
+    assert_eq!(
+        all.iter()
+            .filter(|f| f.file == "content/scripts/deploy.sh")
+            .count(),
+        1,
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn exact_finding_count() {
+    // Guards against both missed and spurious findings of these codes.
+    let all = fixture();
+    assert_eq!(all.len(), 11, "{all:#?}");
+}
+
+#[test]
+fn default_site_is_clean() {
+    let all = run_check(Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(all.is_empty(), "{all:#?}");
+}
