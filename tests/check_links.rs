@@ -102,3 +102,31 @@ fn copy(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn keep_going_writes_site_with_health_page_and_banners() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("public");
+    let status = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
+        .args(["build", "--keep-going", "--root", &fixture(), "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1), "errors still fail the build");
+    let health = std::fs::read_to_string(out.join("health/index.html")).expect("health page");
+    assert!(health.contains("<code>link-broken</code>"), "rule table");
+    assert!(health.contains("content/recipes/troubleshoot/broken.md"), "grouped by page");
+    let page = std::fs::read_to_string(out.join("recipes/troubleshoot/broken/index.html")).unwrap();
+    assert!(page.contains("class=\"findings-banner\""), "banner on the page with findings");
+    assert!(page.contains("no heading in this page has the id `nowhere`"));
+    let clean = std::fs::read_to_string(out.join("recipes/operations/clean/index.html")).unwrap();
+    assert!(!clean.contains("class=\"findings-banner\""), "no banner on a clean page");
+
+    // Without --keep-going nothing is written.
+    let out2 = out_dir.path().join("strict");
+    let status = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
+        .args(["build", "--root", &fixture(), "--out", out2.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    assert!(!out2.exists());
+}

@@ -16,6 +16,7 @@ pub struct TocEntry {
 
 pub struct Rendered {
     pub html: String,
+    /// Every h2/h3; pages show a table of contents only when it has two entries or more.
     pub toc: Vec<TocEntry>,
 }
 
@@ -285,7 +286,6 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    let toc = if toc.len() >= 2 { toc } else { Vec::new() };
     Rendered { html, toc }
 }
 
@@ -314,6 +314,7 @@ mod tests {
         assert!(r.html.contains("ISSUE-999"));
         assert!(r.html.contains("markdown-alert-warning"));
         assert_eq!(r.toc.len(), 2);
+        assert_eq!(render("## Only\n", &ctx(&urls, &ids)).toc.len(), 1);
     }
 
     #[test]

@@ -97,6 +97,11 @@ pub fn output_path(url: &str) -> String {
     }
 }
 
+/// The first paragraph of a comment-block description, joined into one line.
+fn first_paragraph(text: &str) -> String {
+    text.lines().map(str::trim).skip_while(|l| l.is_empty()).take_while(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
 fn finding_value(f: &Finding) -> Value {
     json!({"severity": f.severity.as_str(), "code": f.code, "file": f.file, "line": f.line, "column": f.column, "message": f.message, "help": f.help.clone().unwrap_or_default()})
 }
@@ -297,7 +302,7 @@ impl Ctx<'_> {
                 "url": url,
                 "summary": summary,
                 "breadcrumbs": breadcrumbs,
-                "toc": toc,
+                "toc": if toc.len() >= 2 { toc } else { &[] },
                 "edit_url": edit_rel.map(|r| self.edit_url(r)).unwrap_or_default(),
                 "content": content,
                 "findings": edit_rel.map(|r| self.page_findings(r)).unwrap_or_default(),
@@ -528,7 +533,7 @@ impl Ctx<'_> {
                 let mut summary = self.preset_summary(i);
                 let chart_path = site.preset_chart[i].map(|c| site.chart_command_path(c)).unwrap_or_else(|| "<chart>".into());
                 let install = format!("helm install <release-name> {chart_path} -n <namespace> --create-namespace -f {rel}");
-                let desc_first = p.description.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+                let desc_first = first_paragraph(&p.description);
                 if let Some(obj) = summary.as_object_mut() {
                     obj.insert("stem".into(), json!(p.stem));
                     obj.insert("description".into(), json!(p.description));
@@ -596,7 +601,7 @@ impl Ctx<'_> {
             }
             PageRef::Script(i) => {
                 let s = &site.scripts[i];
-                let first = s.description.lines().next().unwrap_or("").to_string();
+                let first = first_paragraph(&s.description);
                 self.render(
                     "script.html",
                     "script",

@@ -47,6 +47,10 @@ fn read_overrides(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>)
     Ok(())
 }
 
+fn escape_html(s: &str) -> String {
+    super::highlight::escape(s)
+}
+
 impl Theme {
     /// Loads the default theme and the site's overrides.
     pub fn load(config: &Config) -> Result<Theme, ThemeError> {
@@ -67,6 +71,9 @@ impl Theme {
         read_overrides(&theme_dir.join("static"), "", &mut static_files)?;
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default escaping also turns `/` into `&#x2F;`, which hides site-absolute URLs
+        // from the base-path rewrite; `/` needs no escaping in HTML text or quoted attributes.
+        tera.set_escape_fn(escape_html);
         let mut raw = Vec::new();
         for (name, bytes) in &templates {
             let text = String::from_utf8(bytes.clone()).map_err(|_| ThemeError(format!("template {name} is not UTF-8")))?;

@@ -303,8 +303,31 @@
     window.addEventListener("popstate", function () { readQuery(); apply(); });
   }
 
+  /* ---------------------------------------------------------------- long descriptions */
+  function initDescriptions() {
+    $all(".description").forEach(function (el, i) {
+      el.classList.add("is-clamped");
+      if (el.scrollHeight <= el.clientHeight + 48) { el.classList.remove("is-clamped"); return; }
+      if (!el.id) el.id = "description-" + (i + 1);
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "description-toggle";
+      btn.setAttribute("aria-controls", el.id);
+      btn.setAttribute("aria-expanded", "false");
+      btn.textContent = "Show more";
+      btn.addEventListener("click", function () {
+        var open = el.classList.toggle("is-expanded");
+        el.classList.toggle("is-clamped", !open);
+        btn.setAttribute("aria-expanded", open ? "true" : "false");
+        btn.textContent = open ? "Show less" : "Show more";
+      });
+      el.appendChild(btn);
+    });
+  }
+
   function init() {
     initTheme();
+    initDescriptions();
     initMenu();
     initCopy();
     initToc();
