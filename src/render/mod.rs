@@ -675,10 +675,11 @@ impl Ctx<'_> {
             }
             "preset" => {
                 let presets: Vec<Value> = self.presets_sorted().into_iter().map(|i| self.preset_summary(i)).collect();
-                let charts: Vec<Value> = site
-                    .charts
-                    .iter()
-                    .enumerate()
+                let mut chart_order: Vec<usize> = (0..site.charts.len()).collect();
+                chart_order.sort_by_key(|&ci| (std::cmp::Reverse(model::spark_minor(&site.charts[ci].app_version)), site.charts[ci].name.clone()));
+                let charts: Vec<Value> = chart_order
+                    .into_iter()
+                    .map(|ci| (ci, &site.charts[ci]))
                     .map(|(ci, c)| {
                         json!({
                             "name": model::url_segment(&c.name), "title": c.name, "version": c.version,
