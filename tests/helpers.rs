@@ -25,7 +25,11 @@ fn page(body: &str) -> String {
 fn good_site() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path();
-    write(out, "static/style.css", "body{} @font-face{src:url('fonts/a.woff2')}");
+    write(
+        out,
+        "static/style.css",
+        "body{} @font-face{src:url('fonts/a.woff2')}",
+    );
     write(out, "static/fonts/a.woff2", "x");
     write(
         out,
@@ -45,8 +49,18 @@ fn good_site() -> tempfile::TempDir {
         "issues/issue-001/index.html",
         &page("<h2 id=\"resolution\">R</h2><a href=\"../../recipes/x/y/#st%C3%A9p\">r</a>"),
     );
-    write(out, "recipes/x/y/index.html", &page("<h2 id=\"stép\">S</h2><a name=\"legacy\"></a>"));
-    write(out, "404.html", &page("<a href=\"/spark-docs/\">home</a><a href=\"#main\">skip</a><main id=\"main\"></main>"));
+    write(
+        out,
+        "recipes/x/y/index.html",
+        &page("<h2 id=\"stép\">S</h2><a name=\"legacy\"></a>"),
+    );
+    write(
+        out,
+        "404.html",
+        &page(
+            "<a href=\"/spark-docs/\">home</a><a href=\"#main\">skip</a><main id=\"main\"></main>",
+        ),
+    );
     tmp
 }
 
@@ -67,14 +81,20 @@ fn problems_with(rel: &str, body: &str) -> Vec<String> {
 
 #[test]
 fn catches_missing_target() {
-    let p = problems_with("a/index.html", "<a href=\"/spark-docs/issues/issue-999/\">x</a>");
+    let p = problems_with(
+        "a/index.html",
+        "<a href=\"/spark-docs/issues/issue-999/\">x</a>",
+    );
     assert_eq!(p.len(), 1, "{p:#?}");
     assert!(p[0].contains("does not exist"), "{p:#?}");
 }
 
 #[test]
 fn catches_missing_fragment() {
-    let p = problems_with("a/index.html", "<a href=\"/spark-docs/issues/issue-001/#nope\">x</a>");
+    let p = problems_with(
+        "a/index.html",
+        "<a href=\"/spark-docs/issues/issue-001/#nope\">x</a>",
+    );
     assert_eq!(p.len(), 1, "{p:#?}");
     assert!(p[0].contains("id=\"nope\""), "{p:#?}");
     let p = problems_with("a/index.html", "<a href=\"#nope\">x</a>");
@@ -94,10 +114,16 @@ fn catches_links_that_escape_the_base_path() {
 
 #[test]
 fn catches_same_site_absolute_urls_to_missing_pages() {
-    let p = problems_with("a/index.html", "<a href=\"https://example.github.io/spark-docs/nope/\">x</a>");
+    let p = problems_with(
+        "a/index.html",
+        "<a href=\"https://example.github.io/spark-docs/nope/\">x</a>",
+    );
     assert_eq!(p.len(), 1, "{p:#?}");
     // Other hosts are not checked.
-    let p = problems_with("a/index.html", "<a href=\"https://example.github.io.evil/nope/\">x</a>");
+    let p = problems_with(
+        "a/index.html",
+        "<a href=\"https://example.github.io.evil/nope/\">x</a>",
+    );
     assert!(p.is_empty(), "{p:#?}");
 }
 
@@ -125,7 +151,11 @@ fn catches_empty_href_fragment_into_raw_file_and_markdown_targets() {
 #[test]
 fn catches_broken_css_urls() {
     let tmp = good_site();
-    write(tmp.path(), "static/extra.css", "a{background:url(img/missing.png)} b{background:url(/x.png)}");
+    write(
+        tmp.path(),
+        "static/extra.css",
+        "a{background:url(img/missing.png)} b{background:url(/x.png)}",
+    );
     let p = check_links(tmp.path(), BASE_URL);
     assert_eq!(p.len(), 2, "{p:#?}");
 }
@@ -135,7 +165,10 @@ fn pages_and_h1_helpers() {
     let tmp = good_site();
     let got = pages(tmp.path());
     let want: std::collections::BTreeSet<String> =
-        ["/", "/issues/", "/issues/issue-001/", "/recipes/x/y/"].iter().map(|s| s.to_string()).collect();
+        ["/", "/issues/", "/issues/issue-001/", "/recipes/x/y/"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     assert_eq!(got, want);
     assert!(h1_problems(tmp.path()).is_empty());
     write(tmp.path(), "b/index.html", "<h1>a</h1><h1>b</h1>");
@@ -145,13 +178,28 @@ fn pages_and_h1_helpers() {
 #[test]
 fn resolve_handles_relative_and_absolute_forms() {
     let base = Base::parse(BASE_URL);
-    let internal = |p: &str, f: &str| Target::Internal { path: p.into(), fragment: f.into() };
-    assert_eq!(resolve("/recipes/a/b/", "../../../issues/issue-001/#x", &base), internal("issues/issue-001/", "x"));
-    assert_eq!(resolve("/recipes/a/b/", "./", &base), internal("recipes/a/b/", ""));
-    assert_eq!(resolve("/recipes/a/b/", "#frag", &base), internal("recipes/a/b/", "frag"));
+    let internal = |p: &str, f: &str| Target::Internal {
+        path: p.into(),
+        fragment: f.into(),
+    };
+    assert_eq!(
+        resolve("/recipes/a/b/", "../../../issues/issue-001/#x", &base),
+        internal("issues/issue-001/", "x")
+    );
+    assert_eq!(
+        resolve("/recipes/a/b/", "./", &base),
+        internal("recipes/a/b/", "")
+    );
+    assert_eq!(
+        resolve("/recipes/a/b/", "#frag", &base),
+        internal("recipes/a/b/", "frag")
+    );
     assert_eq!(resolve("/", "/spark-docs", &base), internal("", ""));
     assert_eq!(resolve("/", "mailto:x@y.z", &base), Target::External);
-    assert_eq!(resolve("/", "//cdn.example.com/x.js", &base), Target::External);
+    assert_eq!(
+        resolve("/", "//cdn.example.com/x.js", &base),
+        Target::External
+    );
     assert!(matches!(resolve("/", "/other/", &base), Target::Escapes(_)));
     assert!(matches!(resolve("/", "../", &base), Target::Escapes(_)));
     let root = Base::parse("/");

@@ -22,13 +22,19 @@ pub fn bin() -> PathBuf {
 
 /// `tests/fixtures/<name>` in the source tree.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Runs `spark-docs build --root <root> --out <out> <extra_args…>`.
 pub fn run_build(root: &Path, out: &Path, extra_args: &[&str]) -> Output {
     let mut cmd = Command::new(bin());
-    cmd.arg("build").arg("--root").arg(root).arg("--out").arg(out);
+    cmd.arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--out")
+        .arg(out);
     cmd.args(extra_args);
     cmd.output().expect("failed to start spark-docs")
 }
@@ -49,14 +55,28 @@ pub fn stderr(output: &Output) -> String {
 
 /// Panics unless the build exited 0.
 pub fn assert_success(output: &Output) {
-    assert_eq!(output.status.code(), Some(0), "build failed:\n{}", describe(output));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "build failed:\n{}",
+        describe(output)
+    );
 }
 
 /// Panics unless the build exited with `code` and did not panic.
 pub fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(output.status.code(), Some(code), "unexpected exit code:\n{}", describe(output));
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "unexpected exit code:\n{}",
+        describe(output)
+    );
     let err = stderr(output);
-    assert!(!err.contains("panicked at"), "the binary panicked:\n{}", describe(output));
+    assert!(
+        !err.contains("panicked at"),
+        "the binary panicked:\n{}",
+        describe(output)
+    );
 }
 
 /// Recursively copies `from` into `to` (created if needed).
@@ -104,6 +124,32 @@ pub fn build_fixture(name: &str) -> Site {
     s
 }
 
+/// Output of `build_fixture(name)`, built once per test process and shared by the tests that
+/// only read it. Lives under cargo's `CARGO_TARGET_TMPDIR`, replaced on every run.
+pub fn shared_build(name: &str) -> PathBuf {
+    use std::sync::{Mutex, OnceLock};
+    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(out) = built.get(name) {
+        return out.clone();
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("spark-docs-tests")
+        .join(name);
+    let _ = fs::remove_dir_all(&dir);
+    let root = dir.join("site");
+    copy_dir(&fixture(name), &root);
+    let out = dir.join("out/public");
+    fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let output = run_build(&root, &out, &["--base-url", BASE_URL]);
+    assert_success(&output);
+    built.insert(name.to_string(), out.clone());
+    out
+}
+
 /// All files under `dir`, as `/`-separated paths relative to `dir`.
 pub fn files(dir: &Path) -> BTreeSet<String> {
     WalkDir::new(dir)
@@ -116,19 +162,27 @@ pub fn files(dir: &Path) -> BTreeSet<String> {
 
 /// Every file under `dir` with its bytes.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    files(dir).into_iter().map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap())).collect()
+    files(dir)
+        .into_iter()
+        .map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap()))
+        .collect()
 }
 
 /// Names of the entries directly in `dir`.
 pub fn dir_entries(dir: &Path) -> BTreeSet<String> {
     match fs::read_dir(dir) {
-        Ok(rd) => rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect(),
+        Ok(rd) => rd
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
         Err(_) => BTreeSet::new(),
     }
 }
 
 fn rel_slash(p: &Path) -> String {
-    p.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Site-absolute URLs of every produced `index.html` page (`/`, `/recipes/troubleshoot/x/`, …).
@@ -143,7 +197,8 @@ pub fn pages(out: &Path) -> BTreeSet<String> {
 /// Reads the page with site-absolute URL `url` (e.g. `/issues/issue-001/`).
 pub fn read_page(out: &Path, url: &str) -> String {
     let path = url_to_file(out, url.trim_start_matches('/'));
-    fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read page {url} ({}): {e}", path.display()))
+    fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read page {url} ({}): {e}", path.display()))
 }
 
 /// Site-absolute URL of an HTML file in the output (`a/b/index.html` → `/a/b/`).
@@ -247,7 +302,9 @@ pub fn decode_entities(s: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some('\u{a0}'),
                 _ if ent.starts_with("#x") || ent.starts_with("#X") => {
-                    u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&ent[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
@@ -295,7 +352,10 @@ pub enum Target {
     External,
     /// Inside the site: `path` relative to the site root (no leading `/`; `""` is the home page),
     /// `fragment` without `#` (empty when absent).
-    Internal { path: String, fragment: String },
+    Internal {
+        path: String,
+        fragment: String,
+    },
     /// An internal link that does not stay under the base path.
     Escapes(String),
     /// A relative link on a page that can be served at any URL (404.html).
@@ -319,11 +379,22 @@ impl Base {
                     Some(i) => (&rest[..i], &rest[i..]),
                     None => (rest, "/"),
                 };
-                (Some(format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase())), path.to_string())
+                (
+                    Some(format!(
+                        "{}://{}",
+                        scheme.to_ascii_lowercase(),
+                        host.to_ascii_lowercase()
+                    )),
+                    path.to_string(),
+                )
             }
             None => (None, base.to_string()),
         };
-        let mut path = if path.starts_with('/') { path } else { format!("/{path}") };
+        let mut path = if path.starts_with('/') {
+            path
+        } else {
+            format!("/{path}")
+        };
         if !path.ends_with('/') {
             path.push('/');
         }
@@ -348,7 +419,9 @@ pub fn resolve(page_url: &str, href: &str, base: &Base) -> Target {
         let scheme = &href[..colon];
         let is_scheme = !scheme.is_empty()
             && scheme.chars().next().unwrap().is_ascii_alphabetic()
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
         let before_slash_or_hash = !href[..colon].contains(['/', '#', '?']);
         if is_scheme && before_slash_or_hash {
             if lower.starts_with("http://") || lower.starts_with("https://") {
@@ -387,14 +460,22 @@ pub fn resolve(page_url: &str, href: &str, base: &Base) -> Target {
 }
 
 fn resolve_absolute(url: &str, base: &Base) -> Target {
-    let Some(origin) = &base.origin else { return Target::External };
+    let Some(origin) = &base.origin else {
+        return Target::External;
+    };
     let lower = url.to_ascii_lowercase();
-    let Some(rest) = lower.strip_prefix(origin.as_str()) else { return Target::External };
+    let Some(rest) = lower.strip_prefix(origin.as_str()) else {
+        return Target::External;
+    };
     if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
         return Target::External; // a longer host name
     }
     let rest = &url[origin.len()..];
-    let page = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
+    let page = if rest.starts_with('/') {
+        rest.to_string()
+    } else {
+        format!("/{rest}")
+    };
     resolve("/", &page, base)
 }
 
@@ -449,7 +530,9 @@ pub fn check_links(out: &Path, base: &str) -> Vec<String> {
     }
     for (page_url, (_, doc)) in &docs {
         if let Some(b) = &doc.base_href {
-            problems.push(format!("{page_url}: has <base href=\"{b}\">, relative links are ambiguous"));
+            problems.push(format!(
+                "{page_url}: has <base href=\"{b}\">, relative links are ambiguous"
+            ));
         }
         for (tag, attr, value) in &doc.links {
             let what = format!("{page_url}: <{tag} {attr}=\"{value}\">");
@@ -505,7 +588,9 @@ fn check_css_urls(out: &Path) -> Vec<String> {
                 continue;
             }
             if u.starts_with('/') {
-                problems.push(format!("/{f}: url({u}) is absolute; it ignores the base path"));
+                problems.push(format!(
+                    "/{f}: url({u}) is absolute; it ignores the base path"
+                ));
                 continue;
             }
             let dir = Path::new(&f).parent().map(rel_slash).unwrap_or_default();
@@ -536,7 +621,11 @@ pub fn links_from(out: &Path, page_url: &str, pattern: &regex::Regex) -> BTreeSe
 
 /// Every raw `href`/`src` value on a page.
 pub fn raw_links(out: &Path, page_url: &str) -> Vec<String> {
-    parse_html(&read_page(out, page_url)).links.into_iter().map(|(_, _, v)| v).collect()
+    parse_html(&read_page(out, page_url))
+        .links
+        .into_iter()
+        .map(|(_, _, v)| v)
+        .collect()
 }
 
 /// Pages (HTML files, by URL) that do not have exactly one `<h1>`.
@@ -552,5 +641,7 @@ pub fn h1_problems(out: &Path) -> Vec<String> {
 pub fn sitemap_locs(out: &Path) -> Vec<String> {
     let xml = fs::read_to_string(out.join("sitemap.xml")).expect("sitemap.xml exists");
     let re = regex::Regex::new(r"<loc>\s*([^<]*?)\s*</loc>").unwrap();
-    re.captures_iter(&xml).map(|c| decode_entities(&c[1])).collect()
+    re.captures_iter(&xml)
+        .map(|c| decode_entities(&c[1]))
+        .collect()
 }
