@@ -53,8 +53,7 @@ impl BuildError {
     pub fn exit_code(&self) -> i32 {
         match self {
             BuildError::Content { .. } => 1,
-            BuildError::Write(_) => 1,
-            BuildError::Config(_) | BuildError::Theme(_) => 2,
+            BuildError::Config(_) | BuildError::Theme(_) | BuildError::Write(_) => 2,
         }
     }
 }

@@ -807,12 +807,8 @@ fn refuses_to_replace_a_directory_it_did_not_write() {
     fs::write(s.out.join("notes.txt"), "not a site").unwrap();
     let before = snapshot(&s.out);
     let output = run_build(&s.root, &s.out, &[]);
-    assert_ne!(
-        output.status.code(),
-        Some(0),
-        "replaced a foreign directory:\n{}",
-        describe(&output)
-    );
+    assert_exit(&output, 2);
+    assert!(stderr(&output).contains("not written by spark-docs"), "{}", describe(&output));
     assert!(
         !stderr(&output).contains("panicked at"),
         "{}",

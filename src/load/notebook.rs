@@ -38,7 +38,8 @@ fn text_of(v: &serde_json::Value) -> String {
 }
 
 fn strip_ansi(s: &str) -> String {
-    let re = regex::Regex::new(r"\x1b\[[0-9;]*[A-Za-z]").expect("static regex");
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"\x1b\[[0-9;]*[A-Za-z]").expect("static regex"));
     re.replace_all(s, "").into_owned()
 }
 
@@ -72,10 +73,37 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
             .with_help("convert it with `jupyter nbconvert --to notebook --nbformat 4`"));
         return None;
     };
+    let key_line = |key: &str| {
+        let pat = format!("\"{key}\"");
+        file.text.lines().position(|l| l.contains(&pat)).map_or(1, |i| i + 1)
+    };
+    if !json.get("nbformat_minor").is_some_and(|v| v.is_u64()) {
+        findings.push(
+            Finding::error("notebook-invalid", &file.rel, key_line("nbformat"), 1, "`nbformat_minor` is missing or not an integer")
+                .with_help("nbformat 4 notebooks declare `\"nbformat_minor\": 5` (or the minor version they were written with)"),
+        );
+    }
     let lines = source_key_lines(&file.text);
+    // Cells are matched to `"source"` lines in order; cells without a `source` key take none.
+    let mut next_line = 0;
     let mut out = Vec::new();
     for (i, cell) in cells.iter().enumerate() {
-        let line = lines.get(i).copied().unwrap_or(1);
+        if !cell.is_object() {
+            findings.push(Finding::error(
+                "notebook-invalid",
+                &file.rel,
+                key_line("cells"),
+                1,
+                format!("cell {} is not an object", i + 1),
+            ));
+            continue;
+        }
+        let line = if cell.get("source").is_some() {
+            next_line += 1;
+            lines.get(next_line - 1).copied().unwrap_or(1)
+        } else {
+            lines.get(next_line).copied().unwrap_or(1)
+        };
         let kind = match cell.get("cell_type").and_then(|t| t.as_str()) {
             Some("markdown") => CellKind::Markdown,
             Some("code") => CellKind::Code,
@@ -91,7 +119,24 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
                 continue;
             }
         };
-        let source = cell.get("source").map(text_of).unwrap_or_default();
+        let source = match cell.get("source") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v @ serde_json::Value::Array(a)) if a.iter().all(|x| x.is_string()) => text_of(v),
+            Some(_) => {
+                findings.push(Finding::error(
+                    "notebook-invalid",
+                    &file.rel,
+                    line,
+                    1,
+                    format!("cell {}: `source` must be a string or a list of strings", i + 1),
+                ));
+                continue;
+            }
+            None => {
+                findings.push(Finding::error("notebook-invalid", &file.rel, line, 1, format!("cell {} has no `source`", i + 1)));
+                continue;
+            }
+        };
         let mut outputs = Vec::new();
         for o in cell.get("outputs").and_then(|o| o.as_array()).into_iter().flatten() {
             let text = match o.get("output_type").and_then(|t| t.as_str()) {
@@ -170,5 +215,34 @@ mod tests {
         assert_eq!(n.cells[1].outputs, vec!["1\n"]);
         assert_eq!(n.cells[0].line, 4);
         assert_eq!(n.cells[1].line, 6);
+    }
+
+    #[test]
+    fn malformed_cells_and_missing_minor_are_findings() {
+        let text = r##"{"nbformat": 4, "metadata": {},
+ "cells": [
+  "not a cell",
+  {"cell_type": "code", "metadata": {},
+   "source": 42},
+  {"cell_type": "markdown", "metadata": {}},
+  {"cell_type": "code", "metadata": {},
+   "source": ["x = 1\n", "y = 2"]}
+ ]}"##;
+        let mut f = Vec::new();
+        let n = load_notebook(SourceFile { path: "n".into(), rel: "n.ipynb".into(), text: text.into() }, &mut f).unwrap();
+        let got: Vec<(usize, &str)> = f.iter().map(|f| (f.line, f.message.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "`nbformat_minor` is missing or not an integer"),
+                (2, "cell 1 is not an object"),
+                (5, "cell 2: `source` must be a string or a list of strings"),
+                (8, "cell 3 has no `source`"),
+            ]
+        );
+        assert!(f.iter().all(|f| f.code == "notebook-invalid"));
+        assert_eq!(n.cells.len(), 1);
+        assert_eq!(n.cells[0].source, "x = 1\ny = 2");
+        assert_eq!(n.cells[0].line, 8);
     }
 }

@@ -260,7 +260,8 @@ fn first_paragraph(body: &str) -> String {
     let text = para.join(" ");
     let plain: String = text.replace(['*', '`', '_'], "");
     // Drop Markdown link targets: [text](url) → text
-    let re = regex::Regex::new(r"\[([^\]]*)\]\([^)]*\)").expect("static regex");
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"\[([^\]]*)\]\([^)]*\)").expect("static regex"));
     let plain = re.replace_all(&plain, "$1").into_owned();
     if plain.chars().count() > 240 {
         let cut: String = plain.chars().take(237).collect();

@@ -48,9 +48,7 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
     let name = canonical(lang);
     match name {
         "Dockerfile" => ss.find_syntax_by_name("Dockerfile").or_else(|| ss.find_syntax_by_extension("dockerfile")),
-        // No Rego grammar ships with syntect; Rego's lexical shape is close enough to Go's
-        // (comments with #, strings, keywords) — fall back to plain text rather than mislead.
-        "rego" => None,
+        "rego" => ss.find_syntax_by_token("rego"),
         "properties" => ss.find_syntax_by_extension("properties").or_else(|| ss.find_syntax_by_name("Java Properties")),
         other => ss.find_syntax_by_token(other),
     }
@@ -92,7 +90,8 @@ pub fn highlight(code: &str, lang: &str) -> String {
     if placeholders.is_empty() {
         return html;
     }
-    let re = regex::Regex::new(r"SPARKDOCSPH(\d+)X").expect("static regex");
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"SPARKDOCSPH(\d+)X").expect("static regex"));
     re.replace_all(&html, |c: &regex::Captures| {
         let i: usize = c[1].parse().unwrap_or(0);
         format!("<span class=\"ph\">{}</span>", escape(placeholders.get(i).map(String::as_str).unwrap_or("")))
