@@ -83,10 +83,11 @@ pub fn check_site(opts: &BuildOptions) -> Result<(PathBuf, Vec<Finding>), BuildE
 }
 
 /// Renders a loaded site into the in-memory output (pages post-processed, plus raw and static
-/// files). `findings` adds the health page and per-page banners.
-pub fn render_output(site: &model::Site, findings: Option<&[Finding]>) -> Result<render::Output, BuildError> {
+/// files). Preset pages show their policy results from `findings`; `show_findings` adds the
+/// health page and per-page banners (`--keep-going`).
+pub fn render_output(site: &model::Site, findings: &[Finding], show_findings: bool) -> Result<render::Output, BuildError> {
     let theme = render::Theme::load(&site.config)?;
-    let (pages, mut files) = render::render_site(site, &theme, findings)?;
+    let (pages, mut files) = render::render_site(site, &theme, findings, show_findings)?;
     let base_path = site.config.base_path();
     for page in pages {
         let html = post::rewrite(&page.html, &base_path).map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))?;
@@ -104,7 +105,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if failed && !opts.keep_going {
         return Err(BuildError::Content { root: site.config.root.clone(), findings, written: None });
     }
-    let files = render_output(&site, opts.keep_going.then_some(findings.as_slice()))?;
+    let files = render_output(&site, &findings, opts.keep_going)?;
     let out = opts.out.clone().unwrap_or_else(|| site.config.root.join("public"));
     write::write_atomic(&out, &site.config.root, &files)?;
     if failed {

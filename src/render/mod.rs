@@ -30,18 +30,21 @@ struct Ctx<'a> {
     categories: Vec<(String, Vec<usize>)>,
     /// Findings by file, shown in a banner on that file's page (`build --keep-going`).
     findings_by_file: BTreeMap<&'a str, Vec<&'a Finding>>,
+    /// Whether pages show their findings (`--keep-going` builds).
+    show_findings: bool,
 }
 
 /// Renders every page of the site. Also returns the non-HTML files (raw sources, static, sitemap).
 /// With `findings` (a `--keep-going` build), each page shows its own findings in a banner and a
 /// `/health/` page lists them all.
-pub fn render_site(site: &Site, theme: &Theme, findings: Option<&[Finding]>) -> Result<(Vec<Page>, Output), ThemeError> {
+pub fn render_site(site: &Site, theme: &Theme, findings: &[Finding], show_findings: bool) -> Result<(Vec<Page>, Output), ThemeError> {
     let mut findings_by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in findings.unwrap_or(&[]) {
+    for f in findings {
         findings_by_file.entry(f.file.as_str()).or_default().push(f);
     }
     let ctx = Ctx {
         findings_by_file,
+        show_findings,
         site,
         theme,
         issue_ids: site.issue_index.keys().cloned().collect(),
@@ -65,7 +68,7 @@ pub fn render_site(site: &Site, theme: &Theme, findings: Option<&[Finding]>) -> 
         pages.push(ctx.category(cat, items)?);
     }
     pages.push(ctx.not_found()?);
-    if let Some(findings) = findings {
+    if show_findings {
         pages.push(ctx.health(findings)?);
     }
     for (name, bytes) in &theme.static_files {
@@ -143,6 +146,9 @@ fn deep_merge(base: &serde_yaml_ng::Value, over: &serde_yaml_ng::Value) -> serde
         (_, v) => v.clone(),
     }
 }
+
+/// The components the preset catalog tracks, in matrix column order.
+pub const COMPONENTS: &[&str] = &["Connect", "Jupyter", "Airflow", "Standalone", "Operator", "MinIO", "History Server", "Metastore"];
 
 /// Components a preset deploys, judged on the preset merged over its chart's defaults.
 pub fn preset_components(values: &serde_yaml_ng::Value) -> Vec<&'static str> {
@@ -317,6 +323,9 @@ impl Ctx<'_> {
     }
 
     fn page_findings(&self, rel: &str) -> Vec<Value> {
+        if !self.show_findings {
+            return Vec::new();
+        }
         self.findings_by_file.get(rel).map(|fs| fs.iter().map(|f| finding_value(f)).collect()).unwrap_or_default()
     }
 
@@ -417,6 +426,46 @@ impl Ctx<'_> {
             "components": preset_components(&effective),
             "key_settings": key_settings,
         })
+    }
+
+    /// What a preset changes relative to its chart's defaults: one row per leaf that differs.
+    fn preset_diff(&self, i: usize) -> Vec<Value> {
+        let site = self.site;
+        let Some(values) = site.presets[i].values.as_ref() else { return Vec::new() };
+        let defaults = site.preset_chart[i].and_then(|c| site.charts[c].values.as_ref());
+        let mut leaves = Vec::new();
+        flatten(values, String::new(), &mut leaves);
+        leaves
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let default = defaults.and_then(|d| lookup(d, &key)).map(|v| {
+                    let mut one = Vec::new();
+                    flatten(v, String::new(), &mut one);
+                    match (v, one.len()) {
+                        (serde_yaml_ng::Value::Mapping(m), _) if m.is_empty() => "{}".to_string(),
+                        (_, 1) => one.remove(0).1,
+                        _ => "(map)".to_string(),
+                    }
+                });
+                match default {
+                    Some(d) if d == value => None,
+                    Some(d) => Some(json!({"key": key, "default": d, "value": value, "change": "changed"})),
+                    None => Some(json!({"key": key, "default": "", "value": value, "change": "added"})),
+                }
+            })
+            .collect()
+    }
+
+    /// Policy results for a preset: the policy findings on its file, or a pass.
+    fn policy_results(&self, rel: &str) -> Value {
+        let policies = self.site.policies.len();
+        let results: Vec<Value> = self
+            .findings_by_file
+            .get(rel)
+            .map(|fs| fs.iter().filter(|f| f.code.starts_with("policy-")).map(|f| finding_value(f)).collect())
+            .unwrap_or_default();
+        let denied = results.iter().filter(|r| r["code"] == "policy-deny").count();
+        json!({"policies": policies, "results": results, "denied": denied, "passed": policies > 0 && denied == 0})
     }
 
     fn presets_sorted(&self) -> Vec<usize> {
@@ -543,6 +592,8 @@ impl Ctx<'_> {
                     obj.insert("values_html".into(), json!(highlight::code_block(&p.source.text, "yaml")));
                     obj.insert("issues".into(), json!(self.issue_refs(r)));
                     obj.insert("title".into(), json!(p.file_name));
+                    obj.insert("diff".into(), json!(self.preset_diff(i)));
+                    obj.insert("policy".into(), self.policy_results(&rel));
                 }
                 self.render(
                     "preset.html",
@@ -689,6 +740,18 @@ impl Ctx<'_> {
                         })
                     })
                     .collect();
+                let mut matrix: Vec<Value> = Vec::new();
+                for p in &presets {
+                    let version = p["spark_version"].as_str().unwrap_or("").to_string();
+                    let row = json!({
+                        "title": p["title"], "url": p["url"], "chart_title": p["chart_title"],
+                        "cells": COMPONENTS.iter().map(|c| p["components"].as_array().is_some_and(|cs| cs.iter().any(|x| x == c))).collect::<Vec<_>>(),
+                    });
+                    match matrix.iter_mut().find(|m| m["spark_version"] == version.as_str()) {
+                        Some(m) => m["rows"].as_array_mut().expect("rows array").push(row),
+                        None => matrix.push(json!({"spark_version": version, "rows": [row]})),
+                    }
+                }
                 self.render(
                     "presets.html",
                     "presets",
@@ -699,7 +762,7 @@ impl Ctx<'_> {
                     &[],
                     None,
                     "",
-                    json!({"presets": presets, "charts": charts}),
+                    json!({"presets": presets, "charts": charts, "components": COMPONENTS, "matrix": matrix}),
                 )
             }
             _ => {
