@@ -91,7 +91,7 @@ fn check_links(cx: &Context, t: &Text, anchors: &HashMap<&str, Vec<String>>, fin
             continue;
         }
         if let (Some(fragment), Some(ids)) = (fragment, anchors.get(path.as_str())) {
-            if !fragment.is_empty() && !ids.iter().any(|i| *i == fragment) {
+            if !fragment.is_empty() && !ids.contains(&fragment) {
                 findings.push(at("anchor-broken", format!("`{path}` has no heading with the id `{fragment}`")).with_help(suggest(&fragment, ids)));
             }
         }
