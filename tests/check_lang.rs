@@ -36,7 +36,9 @@ struct F {
 }
 
 fn root(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-lang").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/check-lang")
+        .join(name)
 }
 
 fn run_check(root: &Path) -> (Vec<F>, String) {
@@ -78,7 +80,11 @@ fn find<'a>(all: &'a [F], code: &str, file: &str, line: u64, column: u64) -> &'a
         .iter()
         .filter(|f| f.code == code && f.file == file && f.line == line && f.column == column)
         .collect();
-    assert_eq!(hits.len(), 1, "expected one {code} at {file}:{line}:{column}, got {hits:#?}\nall: {all:#?}");
+    assert_eq!(
+        hits.len(),
+        1,
+        "expected one {code} at {file}:{line}:{column}, got {hits:#?}\nall: {all:#?}"
+    );
     hits[0]
 }
 
@@ -127,7 +133,10 @@ fn properties_blocks_spark_submit_flag_and_bad_unicode_escape() {
     let all = bad();
     let f = find(&all, "properties-syntax", INVALID, 39, 1);
     assert!(f.message.contains("`--conf`"), "{f:?}");
-    assert_eq!(f.help, "write the property itself: `spark.eventLog.dir s3a://spark-logs/events`");
+    assert_eq!(
+        f.help,
+        "write the property itself: `spark.eventLog.dir s3a://spark-logs/events`"
+    );
     let f = find(&all, "properties-syntax", INVALID, 43, 19);
     assert!(f.message.contains("\\uxxxx"), "{f:?}");
 }
@@ -138,40 +147,93 @@ fn one_finding_per_invalid_block_and_none_for_valid_blocks() {
     let in_invalid: Vec<&F> = all.iter().filter(|f| f.file == INVALID).collect();
     assert_eq!(in_invalid.len(), 7, "{in_invalid:#?}");
     let in_valid: Vec<&F> = all.iter().filter(|f| f.file == VALID).collect();
-    assert!(in_valid.is_empty(), "valid blocks got findings: {in_valid:#?}");
+    assert!(
+        in_valid.is_empty(),
+        "valid blocks got findings: {in_valid:#?}"
+    );
 }
 
 #[test]
 fn notebook_cell_error_points_at_the_ipynb_line() {
     let all = bad();
-    let f = find(&all, "notebook-python-syntax", "content/notebooks/probe-bad.ipynb", 51, 27);
+    let f = find(
+        &all,
+        "notebook-python-syntax",
+        "content/notebooks/probe-bad.ipynb",
+        51,
+        27,
+    );
     assert_eq!(f.message, "invalid Python: `(` was never closed");
     // The valid notebook (magics, `%%bash` cell, f-strings) has none.
-    assert!(!all.iter().any(|f| f.file == "content/notebooks/probe.ipynb"), "{all:#?}");
+    assert!(
+        !all.iter()
+            .any(|f| f.file == "content/notebooks/probe.ipynb"),
+        "{all:#?}"
+    );
 }
 
 #[test]
 fn notebook_with_a_source_of_the_wrong_type_is_invalid() {
     let all = bad();
-    let f = find(&all, "notebook-invalid", "content/notebooks/broken.ipynb", 11, 1);
-    assert_eq!(f.message, "cell 1: `source` must be a string or a list of strings");
+    let f = find(
+        &all,
+        "notebook-invalid",
+        "content/notebooks/broken.ipynb",
+        11,
+        1,
+    );
+    assert_eq!(
+        f.message,
+        "cell 1: `source` must be a string or a list of strings"
+    );
 }
 
 #[test]
 fn policies_deny_warn_and_invalid() {
     let all = bad();
-    let f = find(&all, "policy-deny", "presets/demo/values-scenario-privileged.yaml", 1, 1);
+    let f = find(
+        &all,
+        "policy-deny",
+        "presets/demo/values-scenario-privileged.yaml",
+        1,
+        1,
+    );
     assert_eq!(f.severity, "error");
-    assert_eq!(f.message, "policy spark.security: privileged containers are not allowed (demo)");
-    let f = find(&all, "policy-deny", "presets/demo/values-scenario-no-auth.yaml", 1, 1);
-    assert_eq!(f.message, "policy spark.legacy: spark.authenticate must not be disabled", "v0 policy, object messages");
-    let f = find(&all, "policy-warn", "presets/demo/values-scenario-latest.yaml", 1, 1);
+    assert_eq!(
+        f.message,
+        "policy spark.security: privileged containers are not allowed (demo)"
+    );
+    let f = find(
+        &all,
+        "policy-deny",
+        "presets/demo/values-scenario-no-auth.yaml",
+        1,
+        1,
+    );
+    assert_eq!(
+        f.message, "policy spark.legacy: spark.authenticate must not be disabled",
+        "v0 policy, object messages"
+    );
+    let f = find(
+        &all,
+        "policy-warn",
+        "presets/demo/values-scenario-latest.yaml",
+        1,
+        1,
+    );
     assert_eq!(f.severity, "warning");
-    assert!(f.message.starts_with("policy spark.security: image tag `latest`"), "{f:?}");
+    assert!(
+        f.message
+            .starts_with("policy spark.security: image tag `latest`"),
+        "{f:?}"
+    );
     let f = find(&all, "policy-invalid", "policies/broken.rego", 7, 24);
     assert!(f.message.starts_with("invalid Rego policy"), "{f:?}");
     // `# test-only: true` exempts a preset through data.spark_docs.preset.test_only.
-    for clean in ["presets/demo/values-scenario-test-only.yaml", "presets/demo/values-scenario-clean.yaml"] {
+    for clean in [
+        "presets/demo/values-scenario-test-only.yaml",
+        "presets/demo/values-scenario-clean.yaml",
+    ] {
         assert!(!all.iter().any(|f| f.file == clean), "{clean}: {all:#?}");
     }
     let policy_findings = all.iter().filter(|f| f.code.starts_with("policy-")).count();

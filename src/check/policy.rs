@@ -1,8 +1,406 @@
-//! (rule family under construction)
+//! Policies: every preset (values file) is evaluated against the Rego policies of the
+//! `policies` source, with a real Rego engine (regorus), the conftest way.
+//!
+//! | code | catches |
+//! |---|---|
+//! | `policy-deny` (error) | a message of a `deny`, `deny_*`, `violation` or `violation_*` rule |
+//! | `policy-warn` (warning) | a message of a `warn` or `warn_*` rule |
+//! | `policy-invalid` (error) | a policy that does not parse or compile, or fails while evaluating |
+//!
+//! # Writing policies
+//!
+//! - Each `.rego` file is one module, Rego v1 (`deny contains msg if { ... }`) or v0
+//!   (`deny[msg] { ... }`). Rules of every package are evaluated (`data.<package>.deny`, ...).
+//! - `input` is the preset's values, as the values file says them (several YAML documents are
+//!   merged in order, as Helm does).
+//! - A rule's result is a set (or list) of messages: strings, or objects with a `msg` field
+//!   (conftest style); a boolean `deny := true` reports the rule name.
+//! - `data.spark_docs.preset` describes the preset being checked:
+//!   `{"file": "presets/…/values-scenario-x.yaml", "chart": "spark-4.1", "test_only": false}`.
+//!   `chart` is the name of the chart the preset targets (`""` when unknown); `test_only` is true
+//!   when the preset's leading comment has a line `test-only: true` (for example
+//!   `# test-only: true`), so a policy can exempt scenarios meant only for tests:
+//!
+//!   ```rego
+//!   deny contains msg if {
+//!       not data.spark_docs.preset.test_only
+//!       input.securityContext.privileged == true
+//!       msg := "privileged pods are for test scenarios only"
+//!   }
+//!   ```
+//!
+//! Findings are reported at line 1, column 1 of the preset, as `policy <package>: <message>`.
 
+use super::lang::{add_rego_module, compile_rego, on_big_stack, parse_rego_error};
 use super::Context;
 use crate::diagnostics::Finding;
+use crate::load::SourceFile;
+use std::collections::{BTreeSet, HashSet};
 
-pub fn check(_cx: &Context) -> Vec<Finding> {
-    Vec::new()
+/// How long one rule may evaluate against one preset.
+const EVAL_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+pub fn check(cx: &Context) -> Vec<Finding> {
+    if cx.site.policies.is_empty() {
+        return Vec::new();
+    }
+    // regorus recurses on nesting: parse and evaluate on a thread with a deep stack.
+    on_big_stack(|| check_policies(cx)).unwrap_or_default()
+}
+
+fn check_policies(cx: &Context) -> Vec<Finding> {
+    let site = cx.site;
+    let mut findings = Vec::new();
+    let Some((engine, rules)) = build_engine(&site.policies, &mut findings) else {
+        return findings;
+    };
+    if rules.is_empty() {
+        return findings;
+    }
+    let mut reported_errors = HashSet::new();
+    for (i, preset) in site.presets.iter().enumerate() {
+        let Some(values) = &preset.values else {
+            continue;
+        };
+        let chart = site
+            .preset_chart
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| site.charts.get(c))
+            .map(|c| c.name.clone());
+        let meta = serde_json::json!({
+            "spark_docs": {
+                "preset": {
+                    "file": preset.source.rel,
+                    "chart": chart.unwrap_or_default(),
+                    "test_only": is_test_only(&preset.description),
+                }
+            }
+        });
+        let mut engine = engine.clone();
+        engine.clear_data();
+        if engine.add_data(regorus::Value::from(meta)).is_err() {
+            continue;
+        }
+        engine.set_input(regorus::Value::from(yaml_to_json(values)));
+        for rule in &rules {
+            match engine.eval_rule(format!("{}.{}", rule.package, rule.name)) {
+                Ok(v) => {
+                    for msg in messages(&v, &rule.name) {
+                        let text =
+                            format!("policy {}: {msg}", rule.package.trim_start_matches("data."));
+                        let f = if rule.deny {
+                            Finding::error("policy-deny", &preset.source.rel, 1, 1, text)
+                        } else {
+                            Finding::warning("policy-warn", &preset.source.rel, 1, 1, text)
+                        };
+                        findings
+                            .push(f.with_help(format!("rule `{}` of {}", rule.name, rule.file)));
+                    }
+                }
+                Err(e) => {
+                    let f = eval_error(&e.to_string(), rule, &site.policies);
+                    if reported_errors.insert((f.file.clone(), f.line, f.column, f.message.clone()))
+                    {
+                        findings.push(f);
+                    }
+                }
+            }
+        }
+    }
+    findings
+}
+
+/// A rule to evaluate: `data.<package>` and the rule name, from which file, deny or warn.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Rule {
+    package: String,
+    name: String,
+    deny: bool,
+    file: String,
+}
+
+/// Loads every policy that parses and compiles; the others become `policy-invalid` findings.
+fn build_engine(
+    policies: &[SourceFile],
+    findings: &mut Vec<Finding>,
+) -> Option<(regorus::Engine, Vec<Rule>)> {
+    let mut good: Vec<(&SourceFile, String)> = Vec::new();
+    for p in policies {
+        let mut engine = regorus::Engine::new();
+        match add_rego_module(&mut engine, &p.rel, &p.text) {
+            Ok(pkg) => good.push((p, pkg)),
+            Err(text) => findings.push(invalid(&text, &p.rel)),
+        }
+    }
+    // Compile all together; a module that fails to compile is reported and left out.
+    loop {
+        let mut engine = regorus::Engine::new();
+        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit: EVAL_LIMIT,
+            check_interval: std::num::NonZeroU32::new(64).unwrap_or(std::num::NonZeroU32::MIN),
+        });
+        let mut rejected = Vec::new();
+        for (p, _) in &good {
+            // Parsed alone above; a failure here (a package conflict) is reported the same way.
+            if let Err(text) = add_rego_module(&mut engine, &p.rel, &p.text) {
+                findings.push(invalid(&text, &p.rel));
+                rejected.push(p.rel.clone());
+            }
+        }
+        good.retain(|(q, _)| !rejected.contains(&q.rel));
+        match compile_rego(&mut engine) {
+            Ok(()) => {
+                let rules: BTreeSet<Rule> =
+                    good.iter().flat_map(|(p, pkg)| rules_of(p, pkg)).collect();
+                return Some((engine, rules.into_iter().collect()));
+            }
+            Err(text) => {
+                let Some(e) = parse_rego_error(&text) else {
+                    let file = good.first().map(|(p, _)| p.rel.clone()).unwrap_or_default();
+                    findings.push(invalid(&text, &file));
+                    return None;
+                };
+                findings.push(invalid(&text, &e.file));
+                let before = good.len();
+                good.retain(|(q, _)| q.rel != e.file);
+                if good.len() == before {
+                    return None; // cannot tell which module: stop rather than loop
+                }
+            }
+        }
+    }
+}
+
+fn invalid(text: &str, file: &str) -> Finding {
+    match parse_rego_error(text) {
+        Some(e) => Finding::error("policy-invalid", e.file, e.line, e.column, format!("invalid Rego policy: {}", e.message)),
+        None => {
+            let msg = text.trim().lines().last().unwrap_or("does not compile").trim().to_string();
+            Finding::error("policy-invalid", file, 1, 1, format!("invalid Rego policy: {msg}"))
+        }
+    }
+    .with_help("check it with `opa check` or `regorus parse`; Rego v1 writes `deny contains msg if { ... }`")
+}
+
+fn eval_error(text: &str, rule: &Rule, policies: &[SourceFile]) -> Finding {
+    match parse_rego_error(text) {
+        Some(e) if policies.iter().any(|p| p.rel == e.file) => Finding::error(
+            "policy-invalid",
+            e.file,
+            e.line,
+            e.column,
+            format!("policy fails while evaluating: {}", e.message),
+        ),
+        _ => {
+            let msg = text
+                .trim()
+                .lines()
+                .last()
+                .unwrap_or("evaluation failed")
+                .trim()
+                .to_string();
+            Finding::error(
+                "policy-invalid",
+                &rule.file,
+                1,
+                1,
+                format!(
+                    "rule `{}` of {} fails while evaluating: {msg}",
+                    rule.name,
+                    rule.package.trim_start_matches("data.")
+                ),
+            )
+        }
+    }
+}
+
+/// The deny/warn rules a module declares: rule heads at the start of a line named `deny`,
+/// `violation`, `warn`, or those with a `_suffix`.
+fn rules_of(p: &SourceFile, package: &str) -> Vec<Rule> {
+    let head =
+        regex::Regex::new(r"(?m)^(deny|violation|warn)(_[A-Za-z0-9_]+)?\b").expect("static regex");
+    let mut out = Vec::new();
+    for c in head.captures_iter(&p.text) {
+        let name = c[0].to_string();
+        out.push(Rule {
+            package: package.to_string(),
+            deny: &c[1] != "warn",
+            name,
+            file: p.rel.clone(),
+        });
+    }
+    out
+}
+
+/// The messages of a rule's value: a set or list of strings or `{msg: ...}` objects, a string,
+/// or `true` (the rule name).
+fn messages(v: &regorus::Value, rule: &str) -> Vec<String> {
+    if *v == regorus::Value::Undefined {
+        return Vec::new();
+    }
+    let Ok(json) = v.to_json_str() else {
+        return Vec::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&json) else {
+        return Vec::new();
+    };
+    let one = |x: &serde_json::Value| -> Option<String> {
+        match x {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Object(o) => Some(match o.get("msg") {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => x.to_string(),
+            }),
+            serde_json::Value::Bool(true) => Some(rule.to_string()),
+            serde_json::Value::Bool(false) | serde_json::Value::Null => None,
+            other => Some(other.to_string()),
+        }
+    };
+    match &json {
+        serde_json::Value::Array(a) => a.iter().filter_map(one).collect(),
+        other => one(other).into_iter().collect(),
+    }
+}
+
+/// Whether a preset description (its leading comment) has a line `test-only: true`.
+fn is_test_only(description: &str) -> bool {
+    description.lines().any(|l| {
+        let l = l.trim().trim_start_matches('#').trim().to_ascii_lowercase();
+        l.strip_prefix("test-only:")
+            .is_some_and(|v| v.trim() == "true")
+    })
+}
+
+/// YAML values as JSON: non-string keys become strings, tags are dropped, non-finite numbers
+/// become strings.
+fn yaml_to_json(v: &serde_yaml_ng::Value) -> serde_json::Value {
+    use serde_yaml_ng::Value as Y;
+    match v {
+        Y::Null => serde_json::Value::Null,
+        Y::Bool(b) => serde_json::Value::Bool(*b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into()
+            } else if let Some(u) = n.as_u64() {
+                u.into()
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f).map_or_else(
+                    || serde_json::Value::String(n.to_string()),
+                    serde_json::Value::Number,
+                )
+            }
+        }
+        Y::String(s) => serde_json::Value::String(s.clone()),
+        Y::Sequence(s) => serde_json::Value::Array(s.iter().map(yaml_to_json).collect()),
+        Y::Mapping(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Y::String(s) => s.clone(),
+                        Y::Null => "null".to_string(),
+                        other => serde_json::to_string(&yaml_to_json(other))
+                            .unwrap_or_default()
+                            .trim_matches('"')
+                            .to_string(),
+                    };
+                    (key, yaml_to_json(v))
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => yaml_to_json(&t.value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: rel.into(),
+            rel: rel.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn engine_reports_bad_modules_and_keeps_good_ones() {
+        let good = src("p/good.rego", "package k8s.security\n\ndeny contains msg if {\n  input.privileged == true\n  msg := \"no privileged\"\n}\n\nwarn_tag contains \"latest\" if endswith(input.image, \":latest\")\n");
+        let v0 = src(
+            "p/old.rego",
+            "package old\n\nviolation[{\"msg\": m}] {\n  input.x == 1\n  m := \"x is 1\"\n}\n",
+        );
+        let bad = src(
+            "p/bad.rego",
+            "package bad\n\ndeny contains msg if {\n  msg := \n}\n",
+        );
+        let unsafe_ = src(
+            "p/unsafe.rego",
+            "package unsafe\n\ndeny contains msg if {\n  input.x == y\n  msg := \"m\"\n}\n",
+        );
+        let mut f = Vec::new();
+        let (mut engine, rules) = build_engine(&[good, v0, bad, unsafe_], &mut f).unwrap();
+        let codes: Vec<(&str, &str, usize, usize)> = f
+            .iter()
+            .map(|f| (f.code.as_str(), f.file.as_str(), f.line, f.column))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("policy-invalid", "p/bad.rego", 4, 7),
+                ("policy-invalid", "p/unsafe.rego", 4, 14)
+            ],
+            "{f:#?}"
+        );
+        let names: Vec<(&str, &str, bool)> = rules
+            .iter()
+            .map(|r| (r.package.as_str(), r.name.as_str(), r.deny))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("data.k8s.security", "deny", true),
+                ("data.k8s.security", "warn_tag", false),
+                ("data.old", "violation", true)
+            ]
+        );
+        engine.set_input(regorus::Value::from(
+            serde_json::json!({"privileged": true, "image": "spark:latest", "x": 1}),
+        ));
+        let got: Vec<Vec<String>> = rules
+            .iter()
+            .map(|r| {
+                messages(
+                    &engine
+                        .eval_rule(format!("{}.{}", r.package, r.name))
+                        .unwrap(),
+                    &r.name,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                vec!["no privileged".to_string()],
+                vec!["latest".to_string()],
+                vec!["x is 1".to_string()]
+            ]
+        );
+    }
+
+    #[test]
+    fn test_only_and_yaml_conversion() {
+        assert!(is_test_only("Scenario A\ntest-only: true"));
+        assert!(!is_test_only("test-only: false"));
+        let y: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str("1: a\ntrue: b\nx: [1, 2.5, .inf]\n").unwrap();
+        assert_eq!(
+            yaml_to_json(&y),
+            serde_json::json!({"1": "a", "true": "b", "x": [1, 2.5, ".inf"]})
+        );
+    }
 }
