@@ -210,7 +210,10 @@ impl Config {
                 }
             }
         }
-        for (key, globs) in [("sources.presets", &s.presets), ("sources.charts", &s.charts)] {
+        for (key, globs) in [
+            ("sources.presets", &s.presets),
+            ("sources.charts", &s.charts),
+        ] {
             for g in globs {
                 if let Err(e) = globset::Glob::new(g) {
                     return Err(ConfigError::Invalid {

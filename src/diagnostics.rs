@@ -38,7 +38,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn error(code: &str, file: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: &str,
+        file: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             severity: Severity::Error,
             code: code.to_string(),
@@ -50,7 +56,13 @@ impl Finding {
         }
     }
 
-    pub fn warning(code: &str, file: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &str,
+        file: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             severity: Severity::Warning,
             ..Finding::error(code, file, line, column, message)
@@ -85,7 +97,8 @@ pub fn summarize(findings: &[Finding]) -> Summary {
 /// Sorts findings by file, line, column, code so every output is deterministic.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.code, &a.message).cmp(&(&b.file, b.line, b.column, &b.code, &b.message))
+        (&a.file, a.line, a.column, &a.code, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.code, &b.message))
     });
 }
 
@@ -121,19 +134,43 @@ pub fn render_human(findings: &[Finding], root: &Path, color: bool) -> String {
         };
         let _ = writeln!(out, "  {} {location}", paint("1;34", "-->"));
         let lines = cache.entry(f.file.as_str()).or_insert_with(|| {
-            std::fs::read(root.join(&f.file))
-                .ok()
-                .map(|b| String::from_utf8_lossy(&b).lines().map(str::to_string).collect())
+            std::fs::read(root.join(&f.file)).ok().map(|b| {
+                String::from_utf8_lossy(&b)
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            })
         });
         if let Some(src) = lines.as_ref().and_then(|l| l.get(f.line.wrapping_sub(1))) {
             let num = f.line.to_string();
             let pad = " ".repeat(num.len());
             let shown: String = src.chars().take(160).collect();
             let _ = writeln!(out, "{pad} {}", paint("1;34", "|"));
-            let _ = writeln!(out, "{} {} {}", paint("1;34", &num), paint("1;34", "|"), shown.replace('\t', "    "));
+            let _ = writeln!(
+                out,
+                "{} {} {}",
+                paint("1;34", &num),
+                paint("1;34", "|"),
+                shown.replace('\t', "    ")
+            );
             if f.column > 0 {
-                let prefix: String = src.chars().take(f.column - 1).map(|c| if c == '\t' { "    ".to_string() } else { " ".to_string() }).collect();
-                let _ = writeln!(out, "{pad} {} {prefix}{}", paint("1;34", "|"), paint(sev_color, "^"));
+                let prefix: String = src
+                    .chars()
+                    .take(f.column - 1)
+                    .map(|c| {
+                        if c == '\t' {
+                            "    ".to_string()
+                        } else {
+                            " ".to_string()
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{pad} {} {prefix}{}",
+                    paint("1;34", "|"),
+                    paint(sev_color, "^")
+                );
             }
         }
         if let Some(help) = &f.help {
@@ -145,7 +182,11 @@ pub fn render_human(findings: &[Finding], root: &Path, color: bool) -> String {
     let _ = writeln!(
         out,
         "{}: {} error{}, {} warning{}",
-        if s.errors > 0 { paint("1;31", "result") } else { paint("1;32", "result") },
+        if s.errors > 0 {
+            paint("1;31", "result")
+        } else {
+            paint("1;32", "result")
+        },
         s.errors,
         if s.errors == 1 { "" } else { "s" },
         s.warnings,
@@ -182,7 +223,9 @@ pub fn render_github(findings: &[Finding]) -> String {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

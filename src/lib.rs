@@ -7,8 +7,14 @@ pub mod config;
 pub mod diagnostics;
 pub mod load;
 pub mod model;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod post;
 pub mod render;
+#[cfg(feature = "search")]
+pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod write;
 
 use config::{Config, ConfigError};
@@ -85,14 +91,21 @@ pub fn check_site(opts: &BuildOptions) -> Result<(PathBuf, Vec<Finding>), BuildE
 /// Renders a loaded site into the in-memory output (pages post-processed, plus raw and static
 /// files). Preset pages show their policy results from `findings`; `show_findings` adds the
 /// health page and per-page banners (`--keep-going`).
-pub fn render_output(site: &model::Site, findings: &[Finding], show_findings: bool) -> Result<render::Output, BuildError> {
+pub fn render_output(
+    site: &model::Site,
+    findings: &[Finding],
+    show_findings: bool,
+) -> Result<render::Output, BuildError> {
     let theme = render::Theme::load(&site.config)?;
     let (pages, mut files) = render::render_site(site, &theme, findings, show_findings)?;
     let base_path = site.config.base_path();
     for page in pages {
-        let html = post::rewrite(&page.html, &base_path).map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))?;
+        let html = post::rewrite(&page.html, &base_path)
+            .map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))?;
         files.insert(render::output_path(&page.url), html.into_bytes());
     }
+    #[cfg(feature = "search")]
+    search::index(site, &mut files).map_err(render::ThemeError)?;
     Ok(files)
 }
 
@@ -100,16 +113,32 @@ pub fn render_output(site: &model::Site, findings: &[Finding], show_findings: bo
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let site = load_site(opts)?;
-    let findings = check::run(&site);
+    #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
+    let mut findings = check::run(&site);
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
     if failed && !opts.keep_going {
-        return Err(BuildError::Content { root: site.config.root.clone(), findings, written: None });
+        return Err(BuildError::Content {
+            root: site.config.root.clone(),
+            findings,
+            written: None,
+        });
     }
-    let files = render_output(&site, &findings, opts.keep_going)?;
-    let out = opts.out.clone().unwrap_or_else(|| site.config.root.join("public"));
+    #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
+    let mut files = render_output(&site, &findings, opts.keep_going)?;
+    // The quick-reference card PDF; a card that had to drop entries adds a warning.
+    #[cfg(feature = "pdf")]
+    findings.extend(pdf::quickref(&site, &mut files)?);
+    let out = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| site.config.root.join("public"));
     write::write_atomic(&out, &site.config.root, &files)?;
     if failed {
-        return Err(BuildError::Content { root: site.config.root.clone(), findings, written: Some(out) });
+        return Err(BuildError::Content {
+            root: site.config.root.clone(),
+            findings,
+            written: Some(out),
+        });
     }
     Ok(BuildReport {
         pages: files.keys().filter(|k| k.ends_with(".html")).count(),

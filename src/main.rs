@@ -36,6 +36,23 @@ enum Command {
     /// are no errors (and, with --strict, no warnings), 1 otherwise, 2 for usage or configuration
     /// errors.
     Check(CheckArgs),
+    /// Serve the site locally; rebuild on every change and reload open pages.
+    ///
+    /// The site is built in memory with the same checks as `build` (nothing is written to disk;
+    /// there is no --out) and served under the path of base_url, as GitHub Pages would serve it:
+    /// `/` redirects to that path, `/x/` serves `/x/index.html`, `/x` redirects to `/x/`, misses get
+    /// the site's 404 page with status 404. Only GET and HEAD are answered.
+    ///
+    /// Watching is on by default (--no-watch turns it off): the configured sources, the theme
+    /// directory and the configuration file. A change rebuilds after a short debounce and every
+    /// open page reloads, keeping its scroll position. A rebuild that fails (a check error, a
+    /// template error, a bad site.toml) keeps serving the last good site and shows the findings in
+    /// an overlay on every open page and in the terminal; the next good rebuild removes it.
+    ///
+    /// Stops cleanly on Ctrl-C (SIGINT) or SIGTERM. Exit code 2 when the configuration is invalid
+    /// at start or the address cannot be bound.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,6 +105,37 @@ struct BuildArgs {
     quiet: bool,
 }
 
+#[cfg(feature = "serve")]
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Site root: the directory holding site.toml and the sources it names.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Configuration file [default: <root>/site.toml].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Override `base_url` from site.toml; its path is where the site is served (e.g. `/` to
+    /// serve from the root).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Address to listen on. Anything but loopback makes the server reachable from other
+    /// machines (a warning is printed).
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    bind: std::net::IpAddr,
+    /// Port to listen on; 0 picks a free port (the URL printed shows it).
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Watch the sources and rebuild on change (the default).
+    #[arg(long, overrides_with = "no_watch")]
+    watch: bool,
+    /// Serve one build; do not watch.
+    #[arg(long, overrides_with = "watch")]
+    no_watch: bool,
+    /// Open the site in the desktop's browser (xdg-open or open).
+    #[arg(long)]
+    open: bool,
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -100,6 +148,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve(args),
     }
 }
 
@@ -115,7 +165,11 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let opts = BuildOptions { root, config: args.config, ..Default::default() };
+    let opts = BuildOptions {
+        root,
+        config: args.config,
+        ..Default::default()
+    };
     let (root, findings) = match spark_docs::check_site(&opts) {
         Ok(r) => r,
         Err(e) => {
@@ -142,19 +196,38 @@ fn build(args: BuildArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let opts = BuildOptions { root, config: args.config, out: args.out, base_url: args.base_url, keep_going: args.keep_going };
+    let opts = BuildOptions {
+        root,
+        config: args.config,
+        out: args.out,
+        base_url: args.base_url,
+        keep_going: args.keep_going,
+    };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match spark_docs::build(&opts) {
         Ok(report) => {
             if !report.findings.is_empty() && !args.quiet {
-                eprint!("{}", diagnostics::render_human(&report.findings, &report.root, color));
+                eprint!(
+                    "{}",
+                    diagnostics::render_human(&report.findings, &report.root, color)
+                );
             }
             if !args.quiet {
-                eprintln!("built {} pages ({} files) into {} in {} ms", report.pages, report.files, report.out.display(), report.millis);
+                eprintln!(
+                    "built {} pages ({} files) into {} in {} ms",
+                    report.pages,
+                    report.files,
+                    report.out.display(),
+                    report.millis
+                );
             }
             ExitCode::SUCCESS
         }
-        Err(BuildError::Content { root, findings, written }) => {
+        Err(BuildError::Content {
+            root,
+            findings,
+            written,
+        }) => {
             eprint!("{}", diagnostics::render_human(&findings, &root, color));
             match written {
                 Some(out) => eprintln!("error: the checks found errors; the site was written anyway to {} (see /health/)", out.display()),
@@ -165,6 +238,35 @@ fn build(args: BuildArgs) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+#[cfg(feature = "serve")]
+fn serve(args: ServeArgs) -> ExitCode {
+    let root = match canonical_root(&args.root) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let opts = spark_docs::serve::ServeOptions {
+        build: BuildOptions {
+            root,
+            config: args.config,
+            base_url: args.base_url,
+            ..Default::default()
+        },
+        bind: args.bind,
+        port: args.port,
+        watch: !args.no_watch,
+        open: args.open,
+        color,
+    };
+    match spark_docs::serve::run(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
 }

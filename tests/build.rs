@@ -69,6 +69,7 @@ const BASIC_PAGES: &[&str] = &[
     "/notebooks/probe/",
     "/scripts/",
     "/scripts/probe/",
+    "/quickref/",
 ];
 
 const ADOPTED_PAGES: &[&str] = &[
@@ -85,7 +86,17 @@ const ADOPTED_PAGES: &[&str] = &[
     "/issues/issue-003/",
     "/presets/",
     "/presets/demo/values-scenario-basic/",
+    "/quickref/",
 ];
+
+/// A page set plus the pages optional features add (`/search/` with the `search` feature).
+fn site_pages(base: &[&str]) -> BTreeSet<String> {
+    let mut pages = set(base);
+    if cfg!(feature = "search") {
+        pages.insert("/search/".to_string());
+    }
+    pages
+}
 
 /// The recipe→issue graph both fixtures describe.
 fn expected_graph() -> Pairs {
@@ -103,11 +114,11 @@ fn expected_graph() -> Pairs {
 #[test]
 fn basic_produces_exact_set_of_pages() {
     let out = shared_build("basic");
-    assert_eq!(pages(&out), set(BASIC_PAGES));
+    assert_eq!(pages(&out), site_pages(BASIC_PAGES));
 }
 
-/// Files the output may hold besides pages, raw files, 404.html, sitemap.xml and static/**:
-/// the marker that lets a later build replace this directory (src/write.rs).
+/// Files the output may hold besides pages, raw files, 404.html, sitemap.xml, static/**, the
+/// search bundle (pagefind/** and search/signatures.json, feature `search`) and quickref.pdf (feature `pdf`): the marker that lets a later build replace this directory (src/write.rs).
 const EXTRA_OUTPUT_FILES: &[&str] = &[".spark-docs-output"];
 
 #[test]
@@ -127,7 +138,10 @@ fn basic_output_holds_pages_raw_files_404_sitemap_and_static_only() {
                 || f == "404.html"
                 || f == "sitemap.xml"
                 || f.starts_with("static/")
-                || raw.contains(f))
+                || raw.contains(f)
+                || (cfg!(feature = "search")
+                    && (f.starts_with("pagefind/") || f == "search/signatures.json"))
+                || (cfg!(feature = "pdf") && f == "quickref.pdf"))
         })
         .collect();
     assert!(
@@ -143,7 +157,7 @@ fn basic_output_holds_pages_raw_files_404_sitemap_and_static_only() {
 #[test]
 fn adopted_produces_exact_set_of_pages() {
     let out = shared_build("adopted");
-    assert_eq!(pages(&out), set(ADOPTED_PAGES));
+    assert_eq!(pages(&out), site_pages(ADOPTED_PAGES));
 }
 
 #[test]
@@ -786,7 +800,7 @@ fn rebuild_replaces_output_and_leaves_nothing_beside_it() {
     assert_success(&output);
     assert_eq!(
         pages(&s.out),
-        set(ADOPTED_PAGES),
+        site_pages(ADOPTED_PAGES),
         "pages of the previous build survived"
     );
     assert!(
@@ -808,7 +822,11 @@ fn refuses_to_replace_a_directory_it_did_not_write() {
     let before = snapshot(&s.out);
     let output = run_build(&s.root, &s.out, &[]);
     assert_exit(&output, 2);
-    assert!(stderr(&output).contains("not written by spark-docs"), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains("not written by spark-docs"),
+        "{}",
+        describe(&output)
+    );
     assert!(
         !stderr(&output).contains("panicked at"),
         "{}",

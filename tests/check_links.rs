@@ -35,23 +35,64 @@ fn each_link_and_issue_rule_fires_at_its_position() {
     let expect = [
         ("issue-orphan", "content/issues/ISSUE-002-orphan.md", 2, 1),
         ("issue-duplicate-id", "content/issues/again.md", 1, 1),
-        ("issue-unknown", "content/recipes/troubleshoot/broken.md", 3, 21),
-        ("signature-invalid", "content/recipes/troubleshoot/broken.md", 4, 47),
-        ("recipe-missing-section", "content/recipes/troubleshoot/broken.md", 6, 1),
-        ("anchor-broken", "content/recipes/troubleshoot/broken.md", 10, 5),
-        ("link-broken", "content/recipes/troubleshoot/broken.md", 10, 68),
-        ("anchor-broken", "content/recipes/troubleshoot/broken.md", 11, 9),
-        ("path-missing", "content/recipes/troubleshoot/broken.md", 15, 1),
+        (
+            "issue-unknown",
+            "content/recipes/troubleshoot/broken.md",
+            3,
+            21,
+        ),
+        (
+            "signature-invalid",
+            "content/recipes/troubleshoot/broken.md",
+            4,
+            47,
+        ),
+        (
+            "recipe-missing-section",
+            "content/recipes/troubleshoot/broken.md",
+            6,
+            1,
+        ),
+        (
+            "anchor-broken",
+            "content/recipes/troubleshoot/broken.md",
+            10,
+            5,
+        ),
+        (
+            "link-broken",
+            "content/recipes/troubleshoot/broken.md",
+            10,
+            68,
+        ),
+        (
+            "anchor-broken",
+            "content/recipes/troubleshoot/broken.md",
+            11,
+            9,
+        ),
+        (
+            "path-missing",
+            "content/recipes/troubleshoot/broken.md",
+            15,
+            1,
+        ),
         ("path-missing", "scripts/check.sh", 5, 5),
     ];
     for (c, f, l, col) in expect {
         assert!(
-            found.iter().any(|x| x.0 == c && x.1 == f && x.2 == l && x.3 == col),
+            found
+                .iter()
+                .any(|x| x.0 == c && x.1 == f && x.2 == l && x.3 == col),
             "missing {c} at {f}:{l}:{col}; found {found:#?}"
         );
     }
     // Valid links (to an existing heading, to a page, within the page) produce nothing more.
-    assert_eq!(found.len(), expect.len(), "unexpected extra findings: {found:#?}");
+    assert_eq!(
+        found.len(),
+        expect.len(),
+        "unexpected extra findings: {found:#?}"
+    );
 }
 
 #[test]
@@ -68,7 +109,13 @@ fn severity_overrides_and_ignores_apply() {
     assert!(!found.iter().any(|f| f.0 == "issue-orphan"));
     assert!(!found.iter().any(|f| f.1 == "content/issues/again.md"));
     let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["check", "--root", dir.path().to_str().unwrap(), "--format", "github"])
+        .args([
+            "check",
+            "--root",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "github",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
@@ -83,11 +130,21 @@ fn ignore_comment_silences_one_block() {
     let dir = tempfile::tempdir().unwrap();
     copy(std::path::Path::new(&fixture()), dir.path());
     let path = dir.path().join("content/recipes/troubleshoot/broken.md");
-    let text = std::fs::read_to_string(&path).unwrap().replace("```bash\n", "<!-- spark-docs-ignore: path-missing -->\n```bash\n");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "```bash\n",
+        "<!-- spark-docs-ignore: path-missing -->\n```bash\n",
+    );
     std::fs::write(&path, text).unwrap();
     let (_, found) = findings(dir.path().to_str().unwrap());
-    assert!(!found.iter().any(|f| f.0 == "path-missing" && f.1.ends_with("broken.md")), "{found:#?}");
-    assert!(found.iter().any(|f| f.0 == "path-missing" && f.1 == "scripts/check.sh"));
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.0 == "path-missing" && f.1.ends_with("broken.md")),
+        "{found:#?}"
+    );
+    assert!(found
+        .iter()
+        .any(|f| f.0 == "path-missing" && f.1 == "scripts/check.sh"));
 }
 
 fn copy(from: &std::path::Path, to: &std::path::Path) {
@@ -108,23 +165,45 @@ fn keep_going_writes_site_with_health_page_and_banners() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("public");
     let status = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["build", "--keep-going", "--root", &fixture(), "--out", out.to_str().unwrap()])
+        .args([
+            "build",
+            "--keep-going",
+            "--root",
+            &fixture(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(status.status.code(), Some(1), "errors still fail the build");
     let health = std::fs::read_to_string(out.join("health/index.html")).expect("health page");
     assert!(health.contains("<code>link-broken</code>"), "rule table");
-    assert!(health.contains("content/recipes/troubleshoot/broken.md"), "grouped by page");
+    assert!(
+        health.contains("content/recipes/troubleshoot/broken.md"),
+        "grouped by page"
+    );
     let page = std::fs::read_to_string(out.join("recipes/troubleshoot/broken/index.html")).unwrap();
-    assert!(page.contains("class=\"findings-banner\""), "banner on the page with findings");
+    assert!(
+        page.contains("class=\"findings-banner\""),
+        "banner on the page with findings"
+    );
     assert!(page.contains("no heading in this page has the id `nowhere`"));
     let clean = std::fs::read_to_string(out.join("recipes/operations/clean/index.html")).unwrap();
-    assert!(!clean.contains("class=\"findings-banner\""), "no banner on a clean page");
+    assert!(
+        !clean.contains("class=\"findings-banner\""),
+        "no banner on a clean page"
+    );
 
     // Without --keep-going nothing is written.
     let out2 = out_dir.path().join("strict");
     let status = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["build", "--root", &fixture(), "--out", out2.to_str().unwrap()])
+        .args([
+            "build",
+            "--root",
+            &fixture(),
+            "--out",
+            out2.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(status.status.code(), Some(1));

@@ -4,7 +4,10 @@
 use spark_docs::BuildOptions;
 
 fn site() -> spark_docs::model::Site {
-    let opts = BuildOptions { root: env!("CARGO_MANIFEST_DIR").into(), ..Default::default() };
+    let opts = BuildOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        ..Default::default()
+    };
     spark_docs::load_site(&opts).expect("default site loads")
 }
 
@@ -19,18 +22,42 @@ fn section<'a>(body: &'a str, heading: &str) -> Option<&'a str> {
 #[test]
 fn every_troubleshooting_recipe_has_a_signature_matching_its_symptoms() {
     let site = site();
-    let troubleshooting: Vec<_> = site.recipes.iter().filter(|r| r.category == "troubleshoot").collect();
-    assert!(troubleshooting.len() >= 14, "the plan lists 14 troubleshooting recipes");
+    let troubleshooting: Vec<_> = site
+        .recipes
+        .iter()
+        .filter(|r| r.category == "troubleshoot")
+        .collect();
+    assert!(
+        troubleshooting.len() >= 14,
+        "the plan lists 14 troubleshooting recipes"
+    );
     for r in troubleshooting {
-        let symptoms = section(&r.doc.body, "Symptoms").unwrap_or_else(|| panic!("{} has no Symptoms", r.source.rel));
-        assert!(!r.signatures.is_empty(), "{} declares no signatures", r.source.rel);
+        let symptoms = section(&r.doc.body, "Symptoms")
+            .unwrap_or_else(|| panic!("{} has no Symptoms", r.source.rel));
+        assert!(
+            !r.signatures.is_empty(),
+            "{} declares no signatures",
+            r.source.rel
+        );
         let matching = r
             .signatures
             .iter()
-            .filter(|s| regex::Regex::new(s).unwrap_or_else(|e| panic!("{}: {e}", r.source.rel)).is_match(symptoms))
+            .filter(|s| {
+                regex::Regex::new(s)
+                    .unwrap_or_else(|e| panic!("{}: {e}", r.source.rel))
+                    .is_match(symptoms)
+            })
             .count();
-        assert!(matching > 0, "{}: no signature matches its own Symptoms text", r.source.rel);
-        assert!(r.quickref.is_some(), "{} has no quickref one-liner", r.source.rel);
+        assert!(
+            matching > 0,
+            "{}: no signature matches its own Symptoms text",
+            r.source.rel
+        );
+        assert!(
+            r.quickref.is_some(),
+            "{} has no quickref one-liner",
+            r.source.rel
+        );
     }
 }
 
@@ -39,7 +66,9 @@ fn every_issue_is_covered_by_a_recipe() {
     let site = site();
     for id in site.issue_ids() {
         assert!(
-            site.recipes.iter().any(|r| r.issues.iter().any(|i| i == id)),
+            site.recipes
+                .iter()
+                .any(|r| r.issues.iter().any(|i| i == id)),
             "{id} is not in any recipe's `issues:`"
         );
     }

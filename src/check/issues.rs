@@ -35,24 +35,40 @@ fn unknown_and_orphans(cx: &Context, findings: &mut Vec<Finding>) {
         let src = site.source(*page);
         for id in ids.iter().filter(|id| !known.contains(id.as_str())) {
             let (line, col) = locate(&src.text, id);
-            let mut f = Finding::error("issue-unknown", &src.rel, line, col, format!("{id} is referenced but no issue file declares it"));
+            let mut f = Finding::error(
+                "issue-unknown",
+                &src.rel,
+                line,
+                col,
+                format!("{id} is referenced but no issue file declares it"),
+            );
             f = f.with_help(match nearest(id, &known) {
                 Some(near) => format!("did you mean {near}? Otherwise add an issue page for {id}"),
-                None => format!("add an issue page for {id} to the issues directory, or fix the ID"),
+                None => {
+                    format!("add an issue page for {id} to the issues directory, or fix the ID")
+                }
             });
             findings.push(f);
         }
     }
     for id in &known {
-        let referenced = site
-            .mentions
-            .iter()
-            .any(|(page, ids)| !matches!(page, PageRef::Issue(i) if site.issues[*i].id == *id) && ids.iter().any(|m| m == id));
+        let referenced = site.mentions.iter().any(|(page, ids)| {
+            !matches!(page, PageRef::Issue(i) if site.issues[*i].id == *id)
+                && ids.iter().any(|m| m == id)
+        });
         if !referenced {
             let issue = &site.issues[site.issue_index[*id]];
             findings.push(
-                Finding::warning("issue-orphan", &issue.source.rel, issue.id_line, 1, format!("no page references {id}"))
-                    .with_help(format!("link it from the recipe that fixes it (front matter `issues: [{id}]`)")),
+                Finding::warning(
+                    "issue-orphan",
+                    &issue.source.rel,
+                    issue.id_line,
+                    1,
+                    format!("no page references {id}"),
+                )
+                .with_help(format!(
+                    "link it from the recipe that fixes it (front matter `issues: [{id}]`)"
+                )),
             );
         }
     }
@@ -70,7 +86,12 @@ fn nearest<'a>(id: &str, known: &std::collections::BTreeSet<&'a str>) -> Option<
 fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
     let wanted = &cx.cfg.troubleshooting_sections;
     for r in &cx.site.recipes {
-        if !cx.cfg.troubleshooting_categories.iter().any(|c| c == &r.category) {
+        if !cx
+            .cfg
+            .troubleshooting_categories
+            .iter()
+            .any(|c| c == &r.category)
+        {
             continue;
         }
         let headings: Vec<String> = r
@@ -82,7 +103,11 @@ fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
             .collect();
         let missing: Vec<&String> = wanted
             .iter()
-            .filter(|w| !headings.iter().any(|h| h.starts_with(&w.to_ascii_lowercase())))
+            .filter(|w| {
+                !headings
+                    .iter()
+                    .any(|h| h.starts_with(&w.to_ascii_lowercase()))
+            })
             .collect();
         if !missing.is_empty() {
             let names: Vec<String> = missing.iter().map(|m| format!("`## {m}`")).collect();
@@ -94,7 +119,10 @@ fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
                     1,
                     format!("troubleshooting recipe has no {} section", names.join(", ")),
                 )
-                .with_help(format!("troubleshooting recipes follow the template: {}", wanted.join(", "))),
+                .with_help(format!(
+                    "troubleshooting recipes follow the template: {}",
+                    wanted.join(", ")
+                )),
             );
         }
     }
@@ -105,12 +133,111 @@ fn signatures(cx: &Context, findings: &mut Vec<Finding>) {
         for sig in &r.signatures {
             if let Err(e) = regex::RegexBuilder::new(sig).size_limit(1 << 20).build() {
                 let (line, col) = locate(&r.source.text, sig);
-                let first = e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string();
+                let first = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid regex")
+                    .trim()
+                    .to_string();
                 findings.push(
                     Finding::error("signature-invalid", &r.source.rel, line, col, format!("signature `{sig}` is not a valid regex: {first}"))
                         .with_help("signatures are regular expressions matched against pasted logs; escape literal ( ) [ ] . with a backslash"),
                 );
             }
+            // The paste box runs signatures as JavaScript RegExps in the browser: keep to the
+            // syntax both engines share (a leading `(?i)` becomes the `i` flag).
+            else if let Some(why) = js_incompatibility(sig.strip_prefix("(?i)").unwrap_or(sig)) {
+                let (line, col) = locate(&r.source.text, sig);
+                findings.push(
+                    Finding::error("signature-invalid", &r.source.rel, line, col, format!("signature `{sig}` does not work in the browser: {why}"))
+                        .with_help("the paste box matches signatures with JavaScript RegExp; keep to the syntax Rust and JavaScript share (a leading `(?i)` is fine)"),
+                );
+            }
         }
+    }
+}
+
+/// Why a Rust-syntax regex would not mean the same in a browser, if it would not. A leading
+/// `(?i)` is fine (it becomes the `i` flag), so callers strip it first.
+pub fn js_incompatibility(source: &str) -> Option<&'static str> {
+    let checks: &[(&str, &str)] = &[
+        (
+            "(?P<",
+            "named groups `(?P<name>…)` are written `(?<name>…)` in JavaScript",
+        ),
+        (
+            "(?i",
+            "inline flags other than a leading `(?i)` do not exist in JavaScript",
+        ),
+        ("(?m", "inline flags do not exist in JavaScript"),
+        ("(?s", "inline flags do not exist in JavaScript"),
+        ("(?x", "inline flags do not exist in JavaScript"),
+        ("(?u", "inline flags do not exist in JavaScript"),
+        ("(?U", "inline flags do not exist in JavaScript"),
+        ("(?-", "inline flags do not exist in JavaScript"),
+        ("\\A", "`\\A` does not exist in JavaScript; use `^`"),
+        ("\\z", "`\\z` does not exist in JavaScript; use `$`"),
+        ("\\p{", "Unicode classes need the `u` flag in JavaScript"),
+        ("\\P{", "Unicode classes need the `u` flag in JavaScript"),
+        (
+            "\\x{",
+            "`\\x{…}` escapes need the `u` flag in JavaScript; write `\\xNN` or `\\uNNNN`",
+        ),
+        (
+            "[[:",
+            "POSIX classes `[[:alpha:]]` do not exist in JavaScript",
+        ),
+    ];
+    let mut escaped = false;
+    for (i, c) in source.char_indices() {
+        if escaped {
+            escaped = false;
+            // `\\A` is a literal backslash followed by A: only unescaped sequences count.
+            if c != '\\' {
+                let seq = &source[i - 1..];
+                if let Some((_, why)) = checks
+                    .iter()
+                    .filter(|(p, _)| p.starts_with('\\'))
+                    .find(|(p, _)| seq.starts_with(p))
+                {
+                    return Some(why);
+                }
+            }
+            continue;
+        }
+        if c == '\\' {
+            escaped = true;
+            continue;
+        }
+        let rest = &source[i..];
+        if let Some((_, why)) = checks
+            .iter()
+            .filter(|(p, _)| !p.starts_with('\\'))
+            .find(|(p, _)| rest.starts_with(p))
+        {
+            return Some(why);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::js_incompatibility;
+
+    #[test]
+    fn rust_only_regex_constructs_are_refused_for_the_browser() {
+        assert!(js_incompatibility(r"(?P<host>[\w.]+)").is_some());
+        assert!(js_incompatibility(r"foo(?i)bar").is_some());
+        assert!(js_incompatibility(r"\Afoo").is_some());
+        assert!(js_incompatibility(r"\p{Greek}+").is_some());
+        assert!(js_incompatibility(r"[[:alpha:]]").is_some());
+        assert!(js_incompatibility(r"\\A literal backslash then A").is_none());
+        assert!(js_incompatibility(r"Failed to connect to [\w.-]+:7078").is_none());
+        assert!(
+            js_incompatibility(r"Executor [\w/-]+ finished with state (EXITED|FAILED)").is_none()
+        );
+        assert!(js_incompatibility(r"(?:a|b)").is_none());
     }
 }

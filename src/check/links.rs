@@ -25,18 +25,30 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     let mut texts: Vec<Text> = Vec::new();
     for r in &site.recipes {
         anchors.insert(&r.source.rel, heading_ids(&r.doc.body));
-        texts.push(Text { file: &r.source.rel, body: &r.doc.body, first_line: r.doc.body_line });
+        texts.push(Text {
+            file: &r.source.rel,
+            body: &r.doc.body,
+            first_line: r.doc.body_line,
+        });
     }
     for i in &site.issues {
         anchors.insert(&i.source.rel, heading_ids(&i.doc.body));
-        texts.push(Text { file: &i.source.rel, body: &i.doc.body, first_line: i.doc.body_line });
+        texts.push(Text {
+            file: &i.source.rel,
+            body: &i.doc.body,
+            first_line: i.doc.body_line,
+        });
     }
     for n in &site.notebooks {
         let mut ids = Vec::new();
         for c in n.cells.iter().filter(|c| c.kind == CellKind::Markdown) {
             ids.extend(heading_ids(&c.source));
             // A cell's source array usually starts on the line after `"source": [`.
-            texts.push(Text { file: &n.source.rel, body: &c.source, first_line: c.line + 1 });
+            texts.push(Text {
+                file: &n.source.rel,
+                body: &c.source,
+                first_line: c.line + 1,
+            });
         }
         anchors.insert(&n.source.rel, ids);
     }
@@ -49,50 +61,82 @@ pub fn check(cx: &Context) -> Vec<Finding> {
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 /// (line, column), 1-based, of a byte offset.
 fn position(starts: &[usize], text: &str, offset: usize) -> (usize, usize) {
     let line = starts.partition_point(|&s| s <= offset);
     let start = starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
-    let col = text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    let col = text
+        .get(start..offset)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
-fn check_links(cx: &Context, t: &Text, anchors: &HashMap<&str, Vec<String>>, findings: &mut Vec<Finding>) {
+fn check_links(
+    cx: &Context,
+    t: &Text,
+    anchors: &HashMap<&str, Vec<String>>,
+    findings: &mut Vec<Finding>,
+) {
     let starts = line_starts(t.body);
     for (event, range) in Parser::new_ext(t.body, markdown_options()).into_offset_iter() {
         let dest = match &event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url.to_string(),
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => dest_url.to_string(),
             _ => continue,
         };
         let (line, col) = position(&starts, t.body, range.start);
-        let at = |code: &str, msg: String| Finding::error(code, t.file, line + t.first_line - 1, col, msg);
+        let at = |code: &str, msg: String| {
+            Finding::error(code, t.file, line + t.first_line - 1, col, msg)
+        };
         if let Some(fragment) = dest.strip_prefix('#') {
             let ids = anchors.get(t.file).map(Vec::as_slice).unwrap_or(&[]);
             if !fragment.is_empty() && !ids.iter().any(|i| i == fragment) {
-                findings.push(at("anchor-broken", format!("no heading in this page has the id `{fragment}`")).with_help(suggest(fragment, ids)));
+                findings.push(
+                    at(
+                        "anchor-broken",
+                        format!("no heading in this page has the id `{fragment}`"),
+                    )
+                    .with_help(suggest(fragment, ids)),
+                );
             }
             continue;
         }
         let Some((path, fragment)) = resolve_relative(t.file, &dest) else {
             if dest.starts_with("../") || dest.starts_with("./") {
-                findings.push(at("link-broken", format!("`{dest}` points outside the site root")));
+                findings.push(at(
+                    "link-broken",
+                    format!("`{dest}` points outside the site root"),
+                ));
             }
             continue;
         };
         let target = cx.site.config.root.join(&path);
         if !target.exists() {
             findings.push(
-                at("link-broken", format!("`{dest}` points to `{path}`, which does not exist"))
-                    .with_help("links are relative to the file they are written in"),
+                at(
+                    "link-broken",
+                    format!("`{dest}` points to `{path}`, which does not exist"),
+                )
+                .with_help("links are relative to the file they are written in"),
             );
             continue;
         }
         if let (Some(fragment), Some(ids)) = (fragment, anchors.get(path.as_str())) {
             if !fragment.is_empty() && !ids.contains(&fragment) {
-                findings.push(at("anchor-broken", format!("`{path}` has no heading with the id `{fragment}`")).with_help(suggest(&fragment, ids)));
+                findings.push(
+                    at(
+                        "anchor-broken",
+                        format!("`{path}` has no heading with the id `{fragment}`"),
+                    )
+                    .with_help(suggest(&fragment, ids)),
+                );
             }
         }
     }
@@ -107,7 +151,14 @@ fn suggest(fragment: &str, ids: &[String]) -> String {
     match best {
         Some((_, id)) => format!("did you mean `#{id}`?"),
         None if ids.is_empty() => "the target has no headings below its title".into(),
-        None => format!("headings there: {}", ids.iter().take(8).map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")),
+        None => format!(
+            "headings there: {}",
+            ids.iter()
+                .take(8)
+                .map(|i| format!("#{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -151,7 +202,10 @@ fn check_paths(cx: &Context, findings: &mut Vec<Finding>) {
         }
     };
     for b in cx.code_blocks() {
-        if matches!(b.block.lang.as_str(), "text" | "txt" | "log" | "output" | "") {
+        if matches!(
+            b.block.lang.as_str(),
+            "text" | "txt" | "log" | "output" | ""
+        ) {
             continue;
         }
         scan(b.file, &b.block.code, b.block.line, b.block.column);

@@ -29,9 +29,15 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn new(site: &'a Site) -> Context<'a> {
         let cfg = &site.config.site.check;
-        let placeholder = regex::Regex::new(&cfg.placeholder)
-            .unwrap_or_else(|_| regex::Regex::new(&CheckConfig::default().placeholder).expect("default placeholder regex"));
-        Context { site, cfg, placeholder }
+        let placeholder = regex::Regex::new(&cfg.placeholder).unwrap_or_else(|_| {
+            regex::Regex::new(&CheckConfig::default().placeholder)
+                .expect("default placeholder regex")
+        });
+        Context {
+            site,
+            cfg,
+            placeholder,
+        }
     }
 
     /// Every Markdown code block of recipes and issues, with the file it is in.
@@ -39,10 +45,18 @@ impl<'a> Context<'a> {
         let site = self.site;
         let mut v = Vec::new();
         for (i, r) in site.recipes.iter().enumerate() {
-            v.extend(r.doc.code_blocks.iter().map(|b| Block { file: &r.source.rel, block: b, page: PageRef::Recipe(i) }));
+            v.extend(r.doc.code_blocks.iter().map(|b| Block {
+                file: &r.source.rel,
+                block: b,
+                page: PageRef::Recipe(i),
+            }));
         }
         for (i, is) in site.issues.iter().enumerate() {
-            v.extend(is.doc.code_blocks.iter().map(|b| Block { file: &is.source.rel, block: b, page: PageRef::Issue(i) }));
+            v.extend(is.doc.code_blocks.iter().map(|b| Block {
+                file: &is.source.rel,
+                block: b,
+                page: PageRef::Issue(i),
+            }));
         }
         v
     }
@@ -74,13 +88,29 @@ impl Block<'_> {
     /// Whether findings of `code` in this block are silenced (```` ```bash ignore ```` or
     /// `<!-- spark-docs-ignore: code -->`).
     pub fn ignores(&self, code: &str) -> bool {
-        self.block.attrs.iter().any(|a| a == "ignore" || a == "no-check")
+        self.block
+            .attrs
+            .iter()
+            .any(|a| a == "ignore" || a == "no-check")
             || self.block.ignore.iter().any(|c| c == "all" || c == code)
     }
 
     /// A finding at `line`/`column` (1-based, within the block's code) mapped into the file.
-    pub fn finding(&self, severity: Severity, code: &str, line: usize, column: usize, message: impl Into<String>) -> Finding {
-        let mut f = Finding::error(code, self.file, self.block.line + line.saturating_sub(1), column.max(1) + self.block.column - 1, message);
+    pub fn finding(
+        &self,
+        severity: Severity,
+        code: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Finding {
+        let mut f = Finding::error(
+            code,
+            self.file,
+            self.block.line + line.saturating_sub(1),
+            column.max(1) + self.block.column - 1,
+            message,
+        );
         f.severity = severity;
         f
     }
@@ -127,7 +157,10 @@ fn apply_config(cx: &Context, findings: &mut Vec<Finding>) {
             return false;
         }
         let silenced = blocks.iter().any(|b| {
-            b.file == f.file && f.line >= b.block.line && f.line < b.block.line + b.block.code.lines().count().max(1) && b.ignores(&f.code)
+            b.file == f.file
+                && f.line >= b.block.line
+                && f.line < b.block.line + b.block.code.lines().count().max(1)
+                && b.ignores(&f.code)
         });
         if silenced {
             return false;

@@ -29,13 +29,20 @@
 //!   }
 //!   ```
 //!
-//! Findings are reported at line 1, column 1 of the preset, as `policy <package>: <message>`.
+//! Findings read `policy <package>: <message>`. They point at the key a message names in
+//! backticks as a dotted path (`` `connect.securityContext.privileged` ``, list items by index:
+//! `` `containers.0.image` ``; keys that contain dots, such as Spark properties, are found too),
+//! and at line 1, column 1 of the preset otherwise.
 
 use super::lang::{add_rego_module, compile_rego, on_big_stack, parse_rego_error};
 use super::Context;
 use crate::diagnostics::Finding;
 use crate::load::SourceFile;
 use std::collections::{BTreeSet, HashSet};
+
+static RULE_HEAD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?m)^(deny|violation|warn)(_[A-Za-z0-9_]+)?\b").expect("static regex")
+});
 
 /// How long one rule may evaluate against one preset.
 const EVAL_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -90,10 +97,11 @@ fn check_policies(cx: &Context) -> Vec<Finding> {
                     for msg in messages(&v, &rule.name) {
                         let text =
                             format!("policy {}: {msg}", rule.package.trim_start_matches("data."));
+                        let (line, col) = locate_message(&preset.source.text, &msg);
                         let f = if rule.deny {
-                            Finding::error("policy-deny", &preset.source.rel, 1, 1, text)
+                            Finding::error("policy-deny", &preset.source.rel, line, col, text)
                         } else {
-                            Finding::warning("policy-warn", &preset.source.rel, 1, 1, text)
+                            Finding::warning("policy-warn", &preset.source.rel, line, col, text)
                         };
                         findings
                             .push(f.with_help(format!("rule `{}` of {}", rule.name, rule.file)));
@@ -219,8 +227,7 @@ fn eval_error(text: &str, rule: &Rule, policies: &[SourceFile]) -> Finding {
 /// The deny/warn rules a module declares: rule heads at the start of a line named `deny`,
 /// `violation`, `warn`, or those with a `_suffix`.
 fn rules_of(p: &SourceFile, package: &str) -> Vec<Rule> {
-    let head =
-        regex::Regex::new(r"(?m)^(deny|violation|warn)(_[A-Za-z0-9_]+)?\b").expect("static regex");
+    let head = &*RULE_HEAD;
     let mut out = Vec::new();
     for c in head.captures_iter(&p.text) {
         let name = c[0].to_string();
@@ -263,6 +270,130 @@ fn messages(v: &regorus::Value, rule: &str) -> Vec<String> {
         serde_json::Value::Array(a) => a.iter().filter_map(one).collect(),
         other => one(other).into_iter().collect(),
     }
+}
+
+/// Where in a values file a policy message points: the first backticked dotted key path it
+/// names that the file holds (`` `a.b.0.c` `` or `` `a.b: true` ``), else line 1, column 1.
+fn locate_message(text: &str, msg: &str) -> (usize, usize) {
+    let tokens = yaml_key_tokens(text);
+    for (k, span) in msg.split('`').enumerate() {
+        if k % 2 == 0 {
+            continue; // outside backticks
+        }
+        let path = span.split([':', ' ', '=']).next().unwrap_or("").trim();
+        if path.is_empty() {
+            continue;
+        }
+        let segs: Vec<&str> = path.split('.').collect();
+        if let Some(at) = find_path(&tokens, &segs) {
+            return at;
+        }
+    }
+    (1, 1)
+}
+
+/// A key (`name:`) or a list item dash of a block-style YAML file: line, indentation.
+#[derive(Debug)]
+struct KeyToken {
+    line: usize,
+    indent: usize,
+    key: Option<String>,
+}
+
+fn yaml_key_tokens(text: &str) -> Vec<KeyToken> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let body = raw.trim_start_matches(' ');
+        let mut indent = raw.len() - body.len();
+        let mut rest = body;
+        if rest.is_empty() || rest.starts_with('#') || rest.starts_with("---") {
+            continue;
+        }
+        while rest == "-" || rest.starts_with("- ") {
+            out.push(KeyToken {
+                line: i + 1,
+                indent,
+                key: None,
+            });
+            let after = rest[1..].trim_start_matches(' ');
+            indent += rest.len() - after.len();
+            rest = after;
+        }
+        if let Some(key) = yaml_key(rest) {
+            out.push(KeyToken {
+                line: i + 1,
+                indent,
+                key: Some(key),
+            });
+        }
+    }
+    out
+}
+
+/// The key of a `key: value` line (quotes removed), if the line has one.
+fn yaml_key(rest: &str) -> Option<String> {
+    if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = rest[1..].find(q)? + 1;
+        let after = &rest[end + 1..];
+        return (after.starts_with(':')).then(|| rest[1..end].to_string());
+    }
+    let colon = rest
+        .find(": ")
+        .or_else(|| rest.strip_suffix(':').map(str::len))?;
+    let key = &rest[..colon];
+    (!key.is_empty() && !key.contains(['{', '[', '#'])).then(|| key.trim_end().to_string())
+}
+
+/// Line and column of the key at `segs` (dotted path segments; a key may span several
+/// segments when it contains dots), searching the whole file.
+fn find_path(tokens: &[KeyToken], segs: &[&str]) -> Option<(usize, usize)> {
+    let indent = tokens.first()?.indent;
+    find_in(tokens, indent, segs)
+}
+
+fn find_in(scope: &[KeyToken], indent: usize, segs: &[&str]) -> Option<(usize, usize)> {
+    if segs.is_empty() {
+        return None;
+    }
+    let children = |i: usize| {
+        let own = scope[i].indent;
+        let end = scope[i + 1..]
+            .iter()
+            .position(|t| t.indent <= own)
+            .map_or(scope.len(), |p| i + 1 + p);
+        &scope[i + 1..end]
+    };
+    if let Ok(n) = segs[0].parse::<usize>() {
+        let i = scope
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.indent == indent && t.key.is_none())
+            .nth(n)?
+            .0;
+        let sub = children(i);
+        return if segs.len() == 1 {
+            Some((scope[i].line, scope[i].indent + 1))
+        } else {
+            find_in(sub, sub.first()?.indent, &segs[1..])
+        };
+    }
+    for k in (1..=segs.len()).rev() {
+        let key = segs[..k].join(".");
+        let Some(i) = scope
+            .iter()
+            .position(|t| t.indent == indent && t.key.as_deref() == Some(key.as_str()))
+        else {
+            continue;
+        };
+        if k == segs.len() {
+            return Some((scope[i].line, scope[i].indent + 1));
+        }
+        let sub = children(i);
+        if let Some(at) = sub.first().and_then(|f| find_in(sub, f.indent, &segs[k..])) {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// Whether a preset description (its leading comment) has a line `test-only: true`.
@@ -390,6 +521,30 @@ mod tests {
                 vec!["x is 1".to_string()]
             ]
         );
+    }
+
+    #[test]
+    fn messages_point_at_the_key_they_name() {
+        let text = "# c\nconnect:\n  securityContext:\n    privileged: true\n  sparkConf:\n    spark.eventLog.dir: x\n  sidecars:\n    - name: a\n      image: b:latest\n    -\n      \"name\": c\n";
+        assert_eq!(
+            locate_message(
+                text,
+                "privileged container at `connect.securityContext.privileged`: no"
+            ),
+            (4, 5)
+        );
+        assert_eq!(
+            locate_message(text, "`connect.sparkConf.spark.eventLog.dir` is wrong"),
+            (6, 5)
+        );
+        assert_eq!(
+            locate_message(text, "image `b:latest` at `connect.sidecars.0.image: b`"),
+            (9, 7)
+        );
+        assert_eq!(locate_message(text, "`connect.sidecars.1.name`"), (11, 7));
+        assert_eq!(locate_message(text, "`connect.sidecars.1`"), (10, 5));
+        assert_eq!(locate_message(text, "`nothing.here` or no path"), (1, 1));
+        assert_eq!(locate_message("", "`a`"), (1, 1));
     }
 
     #[test]

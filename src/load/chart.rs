@@ -68,14 +68,25 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
     let meta: ChartYaml = match serde_yaml_ng::from_str(&file.text) {
         Ok(m) => m,
         Err(e) => {
-            let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-            findings.push(Finding::error("chart-invalid", &file.rel, line, col, format!("invalid Chart.yaml: {e}")));
+            let (line, col) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            findings.push(Finding::error(
+                "chart-invalid",
+                &file.rel,
+                line,
+                col,
+                format!("invalid Chart.yaml: {e}"),
+            ));
             return None;
         }
     };
     let rel = super::rel_path(root, dir);
     let name = if meta.name.is_empty() {
-        dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        dir.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     } else {
         meta.name
     };
@@ -97,7 +108,9 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
         if let Some(file) = read_source(root, &values_path, findings) {
             match super::preset::parse_values(&file.text) {
                 Ok(v) => chart.values = Some(v),
-                Err((line, col, msg)) => findings.push(Finding::error("values-syntax", &file.rel, line, col, msg)),
+                Err((line, col, msg)) => {
+                    findings.push(Finding::error("values-syntax", &file.rel, line, col, msg))
+                }
             }
             chart.values_file = Some(file);
         }

@@ -18,9 +18,18 @@ pub struct Split<'a> {
 pub fn split<'a>(text: &'a str, rel: &str, findings: &mut Vec<Finding>) -> Split<'a> {
     let first = text.lines().next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Split { yaml: None, body: text, body_line: 1 };
+        return Split {
+            yaml: None,
+            body: text,
+            body_line: 1,
+        };
     }
-    let after_open = first.len() + if text[first.len()..].starts_with("\r\n") { 2 } else { 1 };
+    let after_open = first.len()
+        + if text[first.len()..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
     let rest = &text[after_open.min(text.len())..];
     let mut offset = 0;
     for (i, line) in rest.split_inclusive('\n').enumerate() {
@@ -37,27 +46,54 @@ pub fn split<'a>(text: &'a str, rel: &str, findings: &mut Vec<Finding>) -> Split
         offset += line.len();
     }
     findings.push(
-        Finding::error("front-matter-invalid", rel, 1, 1, "front matter starts with `---` but is never closed")
-            .with_help("add a line `---` after the last front matter key"),
+        Finding::error(
+            "front-matter-invalid",
+            rel,
+            1,
+            1,
+            "front matter starts with `---` but is never closed",
+        )
+        .with_help("add a line `---` after the last front matter key"),
     );
-    Split { yaml: None, body: text, body_line: 1 }
+    Split {
+        yaml: None,
+        body: text,
+        body_line: 1,
+    }
 }
 
 /// Deserializes front matter into `T`; syntax and type errors become a `front-matter-invalid`
 /// finding at the right line of the file (the YAML starts on line 2).
-pub fn parse<T: DeserializeOwned + Default>(yaml: &str, rel: &str, findings: &mut Vec<Finding>) -> Option<T> {
+pub fn parse<T: DeserializeOwned + Default>(
+    yaml: &str,
+    rel: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<T> {
     if yaml.trim().is_empty() {
         return Some(T::default());
     }
     match serde_yaml_ng::from_str::<T>(yaml) {
         Ok(v) => Some(v),
         Err(e) => {
-            let (line, column) = e.location().map(|l| (l.line() + 1, l.column())).unwrap_or((2, 1));
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line() + 1, l.column()))
+                .unwrap_or((2, 1));
             let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
             findings.push(
-                Finding::error("front-matter-invalid", rel, line, column, format!("invalid front matter: {message}"))
-                    .with_help("front matter is YAML between two `---` lines at the top of the file"),
+                Finding::error(
+                    "front-matter-invalid",
+                    rel,
+                    line,
+                    column,
+                    format!("invalid front matter: {message}"),
+                )
+                .with_help("front matter is YAML between two `---` lines at the top of the file"),
             );
             None
         }
@@ -122,8 +158,14 @@ pub fn meta_lines(body: &str) -> Vec<(String, String, usize)> {
             break;
         }
         let t = t.trim_start_matches(['-', '*', ' ']).trim_start();
-        let t = if line.trim_start().starts_with("**") { line.trim_start() } else { t };
-        let Some(rest) = t.strip_prefix("**") else { continue };
+        let t = if line.trim_start().starts_with("**") {
+            line.trim_start()
+        } else {
+            t
+        };
+        let Some(rest) = t.strip_prefix("**") else {
+            continue;
+        };
         let Some(end) = rest.find("**") else { continue };
         let inner = &rest[..end];
         let after = &rest[end + 2..];

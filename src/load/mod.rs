@@ -149,14 +149,26 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
         }
         Ok(_) => {}
         Err(e) => {
-            findings.push(Finding::error("file-unreadable", &rel, 0, 0, format!("cannot read: {e}")));
+            findings.push(Finding::error(
+                "file-unreadable",
+                &rel,
+                0,
+                0,
+                format!("cannot read: {e}"),
+            ));
             return None;
         }
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            findings.push(Finding::error("file-unreadable", &rel, 0, 0, format!("cannot read: {e}")));
+            findings.push(Finding::error(
+                "file-unreadable",
+                &rel,
+                0,
+                0,
+                format!("cannot read: {e}"),
+            ));
             return None;
         }
     };
@@ -174,14 +186,18 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-            findings.push(Finding::error(
-                "file-not-utf8",
-                &rel,
-                line,
-                column,
-                "file is not valid UTF-8",
-            ).with_help("save the file as UTF-8"));
+            let column =
+                valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+            findings.push(
+                Finding::error(
+                    "file-not-utf8",
+                    &rel,
+                    line,
+                    column,
+                    "file is not valid UTF-8",
+                )
+                .with_help("save the file as UTF-8"),
+            );
             None
         }
     }
@@ -189,7 +205,12 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
 
 /// Reads every file under `root/dir` whose extension is in `exts`, sorted by path. Hidden files
 /// and directories are skipped; symlink loops and unreadable entries become findings.
-pub fn read_tree(root: &Path, dir: &str, exts: &[&str], findings: &mut Vec<Finding>) -> Vec<SourceFile> {
+pub fn read_tree(
+    root: &Path,
+    dir: &str,
+    exts: &[&str],
+    findings: &mut Vec<Finding>,
+) -> Vec<SourceFile> {
     let base = root.join(dir);
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(&base)
@@ -211,7 +232,10 @@ pub fn read_tree(root: &Path, dir: &str, exts: &[&str], findings: &mut Vec<Findi
                 }
             }
             Err(e) => {
-                let at = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| dir.to_string());
+                let at = e
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| dir.to_string());
                 let message = if e.loop_ancestor().is_some() {
                     "symbolic link loop; skipped".to_string()
                 } else {
@@ -225,7 +249,12 @@ pub fn read_tree(root: &Path, dir: &str, exts: &[&str], findings: &mut Vec<Findi
 }
 
 /// Expands `globs` (relative to root) to matching directories (`dirs`) or files, sorted.
-pub fn expand_globs(root: &Path, globs: &[String], dirs: bool, findings: &mut Vec<Finding>) -> Vec<PathBuf> {
+pub fn expand_globs(
+    root: &Path,
+    globs: &[String],
+    dirs: bool,
+    findings: &mut Vec<Finding>,
+) -> Vec<PathBuf> {
     if globs.is_empty() {
         return Vec::new();
     }
@@ -256,10 +285,17 @@ pub fn expand_globs(root: &Path, globs: &[String], dirs: bool, findings: &mut Ve
         if !start.exists() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&start).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(&start)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             match entry {
                 Ok(e) => {
-                    let is_match = if dirs { e.file_type().is_dir() } else { e.file_type().is_file() };
+                    let is_match = if dirs {
+                        e.file_type().is_dir()
+                    } else {
+                        e.file_type().is_file()
+                    };
                     if is_match && set.is_match(rel_path(root, e.path())) {
                         found.push(e.path().to_path_buf());
                     }
@@ -267,7 +303,13 @@ pub fn expand_globs(root: &Path, globs: &[String], dirs: bool, findings: &mut Ve
                 Err(e) => {
                     if e.loop_ancestor().is_some() {
                         let at = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
-                        findings.push(Finding::error("file-unreadable", at, 0, 0, "symbolic link loop; skipped"));
+                        findings.push(Finding::error(
+                            "file-unreadable",
+                            at,
+                            0,
+                            0,
+                            "symbolic link loop; skipped",
+                        ));
                     }
                 }
             }

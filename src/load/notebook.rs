@@ -57,25 +57,43 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
         Ok(v) => v,
         Err(e) => {
             findings.push(
-                Finding::error("notebook-invalid", &file.rel, e.line(), e.column(), format!("not valid JSON: {e}"))
-                    .with_help("a notebook is nbformat 4 JSON; open and save it in Jupyter to repair it"),
+                Finding::error(
+                    "notebook-invalid",
+                    &file.rel,
+                    e.line(),
+                    e.column(),
+                    format!("not valid JSON: {e}"),
+                )
+                .with_help(
+                    "a notebook is nbformat 4 JSON; open and save it in Jupyter to repair it",
+                ),
             );
             return None;
         }
     };
     let major = json.get("nbformat").and_then(|v| v.as_u64());
-    let Some(cells) = json.get("cells").and_then(|c| c.as_array()).filter(|_| major == Some(4)) else {
+    let Some(cells) = json
+        .get("cells")
+        .and_then(|c| c.as_array())
+        .filter(|_| major == Some(4))
+    else {
         let message = match major {
             Some(n) if n != 4 => format!("nbformat {n} is not supported; expected nbformat 4"),
-            _ => "not an nbformat 4 notebook (needs `\"nbformat\": 4` and a `cells` list)".to_string(),
+            _ => "not an nbformat 4 notebook (needs `\"nbformat\": 4` and a `cells` list)"
+                .to_string(),
         };
-        findings.push(Finding::error("notebook-invalid", &file.rel, 1, 1, message)
-            .with_help("convert it with `jupyter nbconvert --to notebook --nbformat 4`"));
+        findings.push(
+            Finding::error("notebook-invalid", &file.rel, 1, 1, message)
+                .with_help("convert it with `jupyter nbconvert --to notebook --nbformat 4`"),
+        );
         return None;
     };
     let key_line = |key: &str| {
         let pat = format!("\"{key}\"");
-        file.text.lines().position(|l| l.contains(&pat)).map_or(1, |i| i + 1)
+        file.text
+            .lines()
+            .position(|l| l.contains(&pat))
+            .map_or(1, |i| i + 1)
     };
     if !json.get("nbformat_minor").is_some_and(|v| v.is_u64()) {
         findings.push(
@@ -114,7 +132,11 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
                     &file.rel,
                     line,
                     1,
-                    format!("cell {} has cell_type {:?}; expected markdown, code or raw", i + 1, other.unwrap_or("(missing)")),
+                    format!(
+                        "cell {} has cell_type {:?}; expected markdown, code or raw",
+                        i + 1,
+                        other.unwrap_or("(missing)")
+                    ),
                 ));
                 continue;
             }
@@ -128,35 +150,63 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
                     &file.rel,
                     line,
                     1,
-                    format!("cell {}: `source` must be a string or a list of strings", i + 1),
+                    format!(
+                        "cell {}: `source` must be a string or a list of strings",
+                        i + 1
+                    ),
                 ));
                 continue;
             }
             None => {
-                findings.push(Finding::error("notebook-invalid", &file.rel, line, 1, format!("cell {} has no `source`", i + 1)));
+                findings.push(Finding::error(
+                    "notebook-invalid",
+                    &file.rel,
+                    line,
+                    1,
+                    format!("cell {} has no `source`", i + 1),
+                ));
                 continue;
             }
         };
         let mut outputs = Vec::new();
-        for o in cell.get("outputs").and_then(|o| o.as_array()).into_iter().flatten() {
+        for o in cell
+            .get("outputs")
+            .and_then(|o| o.as_array())
+            .into_iter()
+            .flatten()
+        {
             let text = match o.get("output_type").and_then(|t| t.as_str()) {
                 Some("stream") => o.get("text").map(text_of).unwrap_or_default(),
-                Some("execute_result") | Some("display_data") => {
-                    o.get("data").and_then(|d| d.get("text/plain")).map(text_of).unwrap_or_default()
-                }
-                Some("error") => o.get("traceback").map(|t| strip_ansi(&text_of_lines(t))).unwrap_or_default(),
+                Some("execute_result") | Some("display_data") => o
+                    .get("data")
+                    .and_then(|d| d.get("text/plain"))
+                    .map(text_of)
+                    .unwrap_or_default(),
+                Some("error") => o
+                    .get("traceback")
+                    .map(|t| strip_ansi(&text_of_lines(t)))
+                    .unwrap_or_default(),
                 _ => String::new(),
             };
             if !text.is_empty() {
                 outputs.push(text);
             }
         }
-        out.push(Cell { kind, source, outputs, line });
+        out.push(Cell {
+            kind,
+            source,
+            outputs,
+            line,
+        });
     }
     let title = out
         .iter()
         .find(|c| c.kind == CellKind::Markdown)
-        .and_then(|c| c.source.lines().find_map(|l| l.trim().strip_prefix("# ").map(|t| t.trim().to_string())))
+        .and_then(|c| {
+            c.source
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("# ").map(|t| t.trim().to_string()))
+        })
         .unwrap_or_else(|| stem(&file.rel).replace(['-', '_'], " "));
     let language = json
         .pointer("/metadata/kernelspec/language")
@@ -177,13 +227,20 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
 
 fn text_of_lines(v: &serde_json::Value) -> String {
     match v {
-        serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join("\n"),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .filter_map(|x| x.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
         other => text_of(other),
     }
 }
 
 fn stem(rel: &str) -> String {
-    std::path::Path::new(rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    std::path::Path::new(rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -193,7 +250,14 @@ mod tests {
     #[test]
     fn invalid_json_is_a_finding_with_line() {
         let mut f = Vec::new();
-        let n = load_notebook(SourceFile { path: "n".into(), rel: "n.ipynb".into(), text: "{\n  \"cells\": [\n".into() }, &mut f);
+        let n = load_notebook(
+            SourceFile {
+                path: "n".into(),
+                rel: "n.ipynb".into(),
+                text: "{\n  \"cells\": [\n".into(),
+            },
+            &mut f,
+        );
         assert!(n.is_none());
         assert_eq!(f[0].code, "notebook-invalid");
         assert!(f[0].line >= 2);
@@ -209,7 +273,15 @@ mod tests {
    "source": "print(1)", "outputs": [{"output_type": "stream", "name": "stdout", "text": ["1\n"]}]}
  ]}"##;
         let mut f = Vec::new();
-        let n = load_notebook(SourceFile { path: "n".into(), rel: "nb/probe-dns.ipynb".into(), text: text.into() }, &mut f).unwrap();
+        let n = load_notebook(
+            SourceFile {
+                path: "n".into(),
+                rel: "nb/probe-dns.ipynb".into(),
+                text: text.into(),
+            },
+            &mut f,
+        )
+        .unwrap();
         assert_eq!(n.title, "Probe DNS");
         assert_eq!(n.slug, "probe-dns");
         assert_eq!(n.cells[1].outputs, vec!["1\n"]);
@@ -229,7 +301,15 @@ mod tests {
    "source": ["x = 1\n", "y = 2"]}
  ]}"##;
         let mut f = Vec::new();
-        let n = load_notebook(SourceFile { path: "n".into(), rel: "n.ipynb".into(), text: text.into() }, &mut f).unwrap();
+        let n = load_notebook(
+            SourceFile {
+                path: "n".into(),
+                rel: "n.ipynb".into(),
+                text: text.into(),
+            },
+            &mut f,
+        )
+        .unwrap();
         let got: Vec<(usize, &str)> = f.iter().map(|f| (f.line, f.message.as_str())).collect();
         assert_eq!(
             got,

@@ -27,16 +27,29 @@ pub fn parse_values(text: &str) -> Result<serde_yaml_ng::Value, (usize, usize, S
     let mut merged = serde_yaml_ng::Value::Mapping(Default::default());
     for doc in serde_yaml_ng::Deserializer::from_str(text) {
         let value = serde_yaml_ng::Value::deserialize(doc).map_err(|e| {
-            let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+            let (line, col) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
             let msg = e.to_string();
-            (line, col, msg.split(" at line ").next().unwrap_or(&msg).to_string())
+            (
+                line,
+                col,
+                msg.split(" at line ").next().unwrap_or(&msg).to_string(),
+            )
         })?;
         let mut value = value;
         value.apply_merge().ok();
         match value {
             serde_yaml_ng::Value::Null => {}
             serde_yaml_ng::Value::Mapping(_) => merge(&mut merged, value),
-            _ => return Err((1, 1, "a values file must be a map of keys at the top level".into())),
+            _ => {
+                return Err((
+                    1,
+                    1,
+                    "a values file must be a map of keys at the top level".into(),
+                ))
+            }
         }
     }
     Ok(merged)
@@ -89,7 +102,10 @@ pub fn load_preset(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Pres
     let mut description = Vec::new();
     for line in &comment {
         let l = line.trim();
-        if let Some(v) = l.strip_prefix("chart:").or_else(|| l.strip_prefix("Chart:")) {
+        if let Some(v) = l
+            .strip_prefix("chart:")
+            .or_else(|| l.strip_prefix("Chart:"))
+        {
             if chart_hint.is_none() && !v.trim().is_empty() && !v.trim().contains(' ') {
                 chart_hint = Some(v.trim().to_string());
                 continue;
@@ -104,12 +120,21 @@ pub fn load_preset(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Pres
     let values = match parse_values(&file.text) {
         Ok(v) => Some(v),
         Err((line, col, msg)) => {
-            findings.push(Finding::error("values-syntax", &file.rel, line, col, format!("invalid YAML: {msg}")));
+            findings.push(Finding::error(
+                "values-syntax",
+                &file.rel,
+                line,
+                col,
+                format!("invalid YAML: {msg}"),
+            ));
             None
         }
     };
     let file_name = file.rel.rsplit('/').next().unwrap_or(&file.rel).to_string();
-    let stem = file_name.trim_end_matches(".yaml").trim_end_matches(".yml").to_string();
+    let stem = file_name
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml")
+        .to_string();
     Some(Preset {
         file_name,
         stem,
@@ -142,7 +167,11 @@ mod tests {
     fn description_and_chart_hint() {
         let mut f = Vec::new();
         let p = load_preset(
-            SourceFile { path: "p.yaml".into(), rel: "x/values-scenario-a.yaml".into(), text: "# =====\n# Scenario A\n# chart: spark-4.1\n\na: 1\n".into() },
+            SourceFile {
+                path: "p.yaml".into(),
+                rel: "x/values-scenario-a.yaml".into(),
+                text: "# =====\n# Scenario A\n# chart: spark-4.1\n\na: 1\n".into(),
+            },
             &mut f,
         )
         .unwrap();

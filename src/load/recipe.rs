@@ -51,11 +51,18 @@ pub struct MarkdownDoc {
 impl MarkdownDoc {
     /// Scans a body; `with_meta` collects `**Key:** value` lines (files without front matter).
     pub fn new(body: &str, body_line: usize, with_meta: bool) -> MarkdownDoc {
-        let meta = if with_meta { front_matter::meta_lines(body) } else { Vec::new() };
+        let meta = if with_meta {
+            front_matter::meta_lines(body)
+        } else {
+            Vec::new()
+        };
         let mut doc = MarkdownDoc {
             body: body.to_string(),
             body_line,
-            meta: meta.into_iter().map(|(k, v, l)| (k, v, l + body_line - 1)).collect(),
+            meta: meta
+                .into_iter()
+                .map(|(k, v, l)| (k, v, l + body_line - 1))
+                .collect(),
             ..Default::default()
         };
         let line_starts: Vec<usize> = std::iter::once(0)
@@ -68,7 +75,10 @@ impl MarkdownDoc {
         let mut current: Option<CodeBlock> = None;
         for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
             match event {
-                Event::Start(Tag::Heading { level: pulldown_cmark::HeadingLevel::H1, .. }) if doc.h1.is_none() => {
+                Event::Start(Tag::Heading {
+                    level: pulldown_cmark::HeadingLevel::H1,
+                    ..
+                }) if doc.h1.is_none() => {
                     in_h1 = true;
                 }
                 Event::End(TagEnd::Heading(pulldown_cmark::HeadingLevel::H1)) if in_h1 => {
@@ -92,8 +102,15 @@ impl MarkdownDoc {
                         .take_while(|c| *c == ' ')
                         .count();
                     let mut words = info.split(|c: char| c.is_whitespace() || c == ',');
-                    let lang = words.next().unwrap_or("").trim_matches(['{', '}', '.']).to_ascii_lowercase();
-                    let attrs = words.filter(|w| !w.is_empty()).map(str::to_string).collect();
+                    let lang = words
+                        .next()
+                        .unwrap_or("")
+                        .trim_matches(['{', '}', '.'])
+                        .to_ascii_lowercase();
+                    let attrs = words
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string)
+                        .collect();
                     current = Some(CodeBlock {
                         lang,
                         attrs,
@@ -113,7 +130,9 @@ impl MarkdownDoc {
                         doc.code_blocks.push(c);
                     }
                 }
-                Event::Start(Tag::Paragraph) | Event::Start(Tag::Heading { .. }) | Event::Start(Tag::List(_)) => {
+                Event::Start(Tag::Paragraph)
+                | Event::Start(Tag::Heading { .. })
+                | Event::Start(Tag::List(_)) => {
                     pending_ignore.clear();
                 }
                 _ => {}
@@ -133,10 +152,27 @@ impl MarkdownDoc {
 
 /// `<!-- spark-docs-ignore: shell-syntax, yaml-syntax -->` → the listed codes (`all` allowed).
 fn parse_ignore_comment(html: &str) -> Option<Vec<String>> {
-    let inner = html.trim().strip_prefix("<!--")?.trim_end().strip_suffix("-->")?.trim();
-    let codes = inner.strip_prefix("spark-docs-ignore")?.trim_start().strip_prefix(':').unwrap_or("all");
-    let codes: Vec<String> = codes.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
-    Some(if codes.is_empty() { vec!["all".into()] } else { codes })
+    let inner = html
+        .trim()
+        .strip_prefix("<!--")?
+        .trim_end()
+        .strip_suffix("-->")?
+        .trim();
+    let codes = inner
+        .strip_prefix("spark-docs-ignore")?
+        .trim_start()
+        .strip_prefix(':')
+        .unwrap_or("all");
+    let codes: Vec<String> = codes
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    Some(if codes.is_empty() {
+        vec!["all".into()]
+    } else {
+        codes
+    })
 }
 
 /// Every `ISSUE-NNN` in a text, upper-cased, deduplicated, in order of first mention.
@@ -215,7 +251,10 @@ pub fn slugify(s: &str) -> String {
 }
 
 fn file_stem(rel: &str) -> String {
-    Path::new(rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    Path::new(rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// 1-based line of each top-level key in a front matter block (the YAML starts on file line 2).
@@ -243,7 +282,14 @@ fn first_paragraph(body: &str) -> String {
             }
             continue;
         }
-        if in_fence || t.starts_with('#') || t.starts_with("**") || t.starts_with('>') || t.starts_with('|') || t.starts_with('<') || t.starts_with("---") {
+        if in_fence
+            || t.starts_with('#')
+            || t.starts_with("**")
+            || t.starts_with('>')
+            || t.starts_with('|')
+            || t.starts_with('<')
+            || t.starts_with("---")
+        {
             if !para.is_empty() {
                 break;
             }
@@ -287,7 +333,10 @@ pub fn load_recipe(file: SourceFile, dir: &Path, findings: &mut Vec<Finding>) ->
     }
     let doc = MarkdownDoc::new(split.body, split.body_line, split.yaml.is_none());
     let dir_rel = super::rel_path(Path::new(""), dir);
-    let inside = file.rel.strip_prefix(&format!("{}/", dir_rel.trim_end_matches('/'))).unwrap_or(&file.rel);
+    let inside = file
+        .rel
+        .strip_prefix(&format!("{}/", dir_rel.trim_end_matches('/')))
+        .unwrap_or(&file.rel);
     let parts: Vec<&str> = inside.split('/').collect();
     let category = front
         .category
@@ -308,10 +357,20 @@ pub fn load_recipe(file: SourceFile, dir: &Path, findings: &mut Vec<Finding>) ->
                     issues.push(id);
                 }
             }
-        } else if (key == "spark" || key == "spark version" || key == "spark versions") && spark.is_empty() {
-            spark = v.split([',', '/']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        } else if (key == "spark" || key == "spark version" || key == "spark versions")
+            && spark.is_empty()
+        {
+            spark = v
+                .split([',', '/'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
         } else if key == "tags" && tags.is_empty() {
-            tags = v.split(',').map(|s| s.trim().trim_matches('`').to_string()).filter(|s| !s.is_empty()).collect();
+            tags = v
+                .split(',')
+                .map(|s| s.trim().trim_matches('`').to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
         } else {
             metadata.push((k.clone(), v.clone()));
         }
@@ -388,7 +447,11 @@ fn extra_metadata(extra: &BTreeMap<String, serde_yaml_ng::Value>) -> Vec<(String
         .iter()
         .filter_map(|(k, v)| {
             let text = match v {
-                serde_yaml_ng::Value::Sequence(items) => items.iter().map(yaml_scalar_text).collect::<Vec<_>>().join(", "),
+                serde_yaml_ng::Value::Sequence(items) => items
+                    .iter()
+                    .map(yaml_scalar_text)
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 other => yaml_scalar_text(other),
             };
             (!text.is_empty()).then(|| (k.clone(), text))
@@ -415,10 +478,18 @@ pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue
     };
     let doc = MarkdownDoc::new(split.body, split.body_line, split.yaml.is_none());
     let front_lines = key_lines(split.yaml);
-    let heading_id = doc.h1.as_deref().and_then(|h| issue_mentions(h).into_iter().next().filter(|id| h.to_ascii_uppercase().trim_start().starts_with(id.as_str())));
+    let heading_id = doc.h1.as_deref().and_then(|h| {
+        issue_mentions(h)
+            .into_iter()
+            .next()
+            .filter(|id| h.to_ascii_uppercase().trim_start().starts_with(id.as_str()))
+    });
     let name_id = {
         let stem = file_stem(&file.rel).to_ascii_uppercase();
-        issue_mentions(&stem).into_iter().next().filter(|id| stem.starts_with(id.as_str()))
+        issue_mentions(&stem)
+            .into_iter()
+            .next()
+            .filter(|id| stem.starts_with(id.as_str()))
     };
     let h1_line = doc
         .body
@@ -428,12 +499,20 @@ pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue
         .unwrap_or(1);
     let (id, id_line) = if let Some(id) = front.id.as_deref() {
         match issue_mentions(id).into_iter().next() {
-            Some(norm) if id.trim().eq_ignore_ascii_case(&norm) => (norm, front_lines.get("id").copied().unwrap_or(2)),
+            Some(norm) if id.trim().eq_ignore_ascii_case(&norm) => {
+                (norm, front_lines.get("id").copied().unwrap_or(2))
+            }
             _ => {
                 let line = front_lines.get("id").copied().unwrap_or(2);
                 findings.push(
-                    Finding::error("issue-id-invalid", &file.rel, line, 1, format!("issue id `{id}` is not of the form ISSUE-NNN"))
-                        .with_help("write the id as ISSUE- followed by digits, e.g. `id: ISSUE-025`"),
+                    Finding::error(
+                        "issue-id-invalid",
+                        &file.rel,
+                        line,
+                        1,
+                        format!("issue id `{id}` is not of the form ISSUE-NNN"),
+                    )
+                    .with_help("write the id as ISSUE- followed by digits, e.g. `id: ISSUE-025`"),
                 );
                 return None;
             }
@@ -453,14 +532,23 @@ pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue
         doc.h1.as_ref().map(|h| {
             let h = h.trim();
             if h.to_ascii_uppercase().starts_with(&id) {
-                h[id.len()..].trim_start_matches([':', ' ', '-', '—', '–']).trim().to_string()
+                h[id.len()..]
+                    .trim_start_matches([':', ' ', '-', '—', '–'])
+                    .trim()
+                    .to_string()
             } else {
                 h.to_string()
             }
         })
     });
     if title.as_deref().is_none_or(str::is_empty) {
-        title = Some(file_stem(&file.rel).split_once('-').map(|(_, r)| r).unwrap_or("").replace('-', " "));
+        title = Some(
+            file_stem(&file.rel)
+                .split_once('-')
+                .map(|(_, r)| r)
+                .unwrap_or("")
+                .replace('-', " "),
+        );
     }
     let mut metadata = extra_metadata(&front.extra);
     let mut status = front.status.clone();
@@ -475,7 +563,11 @@ pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue
             "created" | "date" | "filed" if created.is_none() => created = Some(v.clone()),
             "component" | "components" if component.is_none() => component = Some(v.clone()),
             "spark" | "spark version" | "version" if spark.is_empty() => {
-                spark = v.split([',', '/']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+                spark = v
+                    .split([',', '/'])
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
             }
             _ => metadata.push((k.clone(), v.clone())),
         }
@@ -486,8 +578,20 @@ pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue
     if !front.tags.0.is_empty() {
         metadata.push(("Tags".into(), front.tags.0.join(", ")));
     }
-    let clean = |s: Option<String>| s.map(|v| v.trim().trim_matches('`').trim_matches('*').trim().to_string()).unwrap_or_default();
-    let summary = front.summary.clone().unwrap_or_else(|| first_paragraph(&doc.body));
+    let clean = |s: Option<String>| {
+        s.map(|v| {
+            v.trim()
+                .trim_matches('`')
+                .trim_matches('*')
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_default()
+    };
+    let summary = front
+        .summary
+        .clone()
+        .unwrap_or_else(|| first_paragraph(&doc.body));
     Some(Issue {
         id,
         title: title.unwrap_or_default(),
@@ -509,7 +613,11 @@ mod tests {
     use super::*;
 
     fn src(rel: &str, text: &str) -> SourceFile {
-        SourceFile { path: rel.into(), rel: rel.into(), text: text.into() }
+        SourceFile {
+            path: rel.into(),
+            rel: rel.into(),
+            text: text.into(),
+        }
     }
 
     #[test]
@@ -524,13 +632,20 @@ mod tests {
         assert_eq!(r.title, "Fix DNS");
         assert_eq!(r.category, "troubleshoot");
         assert_eq!(r.issues, vec!["ISSUE-020", "ISSUE-024"]);
-        assert_eq!(r.metadata, vec![("Difficulty".to_string(), "Easy".to_string())]);
+        assert_eq!(
+            r.metadata,
+            vec![("Difficulty".to_string(), "Easy".to_string())]
+        );
         assert_eq!(r.summary, "Body text.");
     }
 
     #[test]
     fn code_block_lines_point_into_file() {
-        let doc = MarkdownDoc::new("intro\n\n<!-- spark-docs-ignore: shell-syntax -->\n```bash ignore\necho hi\n```\n", 4, true);
+        let doc = MarkdownDoc::new(
+            "intro\n\n<!-- spark-docs-ignore: shell-syntax -->\n```bash ignore\necho hi\n```\n",
+            4,
+            true,
+        );
         let b = &doc.code_blocks[0];
         assert_eq!((b.lang.as_str(), b.line), ("bash", 8));
         assert_eq!(b.attrs, vec!["ignore"]);
@@ -540,8 +655,18 @@ mod tests {
     #[test]
     fn issue_id_sources_in_order() {
         let mut f = Vec::new();
-        let i = load_issue(src("i/002-s3.md", "# ISSUE-002: S3 secret\n\n**Status:** Resolved\n"), &mut f).unwrap();
-        assert_eq!((i.id.as_str(), i.title.as_str(), i.status.as_str()), ("ISSUE-002", "S3 secret", "Resolved"));
+        let i = load_issue(
+            src(
+                "i/002-s3.md",
+                "# ISSUE-002: S3 secret\n\n**Status:** Resolved\n",
+            ),
+            &mut f,
+        )
+        .unwrap();
+        assert_eq!(
+            (i.id.as_str(), i.title.as_str(), i.status.as_str()),
+            ("ISSUE-002", "S3 secret", "Resolved")
+        );
         let i = load_issue(src("i/ISSUE-007-thing.md", "# Something broke\n"), &mut f).unwrap();
         assert_eq!(i.id, "ISSUE-007");
         assert!(load_issue(src("i/notes.md", "# Notes\n"), &mut f).is_none());

@@ -41,7 +41,10 @@ pub fn load_script(file: SourceFile) -> Script {
     let mut in_usage = false;
     for line in &header {
         let l = line.trim();
-        if let Some(u) = l.strip_prefix("Usage:").or_else(|| l.strip_prefix("usage:")) {
+        if let Some(u) = l
+            .strip_prefix("Usage:")
+            .or_else(|| l.strip_prefix("usage:"))
+        {
             usage = u.trim().to_string();
             in_usage = usage.is_empty();
             continue;
@@ -64,7 +67,10 @@ pub fn load_script(file: SourceFile) -> Script {
     }
     let description = description.join("\n").trim().to_string();
     let file_name = file.rel.rsplit('/').next().unwrap_or(&file.rel).to_string();
-    let stem = std::path::Path::new(&file_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = std::path::Path::new(&file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Script {
         slug: super::recipe::slugify(&stem),
         title: file_name.clone(),

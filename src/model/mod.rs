@@ -82,7 +82,16 @@ pub struct Site {
 impl Site {
     /// Links loaded sources into a site. Never fails: problems become findings.
     pub fn new(config: Config, loaded: Loaded) -> Site {
-        let Loaded { recipes, issues, presets, charts, notebooks, scripts, policies, mut findings } = loaded;
+        let Loaded {
+            recipes,
+            issues,
+            presets,
+            charts,
+            notebooks,
+            scripts,
+            policies,
+            mut findings,
+        } = loaded;
         let mut issue_index = BTreeMap::new();
         for (i, issue) in issues.iter().enumerate() {
             if let Some(&first) = issue_index.get(&issue.id) {
@@ -95,7 +104,10 @@ impl Site {
                         1,
                         format!("{} is also claimed by {}", issue.id, other.source.rel),
                     )
-                    .with_help(format!("give one of the two files a new ID; {} keeps the page", other.source.rel)),
+                    .with_help(format!(
+                        "give one of the two files a new ID; {} keeps the page",
+                        other.source.rel
+                    )),
                 );
             } else {
                 issue_index.insert(issue.id.clone(), i);
@@ -144,18 +156,32 @@ impl Site {
             mentions.insert(PageRef::Recipe(i), ids);
         }
         for (i, is) in self.issues.iter().enumerate() {
-            let ids: Vec<String> = load::recipe::issue_mentions(&is.doc.body).into_iter().filter(|id| id != &is.id).collect();
+            let ids: Vec<String> = load::recipe::issue_mentions(&is.doc.body)
+                .into_iter()
+                .filter(|id| id != &is.id)
+                .collect();
             mentions.insert(PageRef::Issue(i), ids);
         }
         for (i, p) in self.presets.iter().enumerate() {
-            mentions.insert(PageRef::Preset(i), load::recipe::issue_mentions(&p.source.text));
+            mentions.insert(
+                PageRef::Preset(i),
+                load::recipe::issue_mentions(&p.source.text),
+            );
         }
         for (i, n) in self.notebooks.iter().enumerate() {
-            let text: String = n.cells.iter().map(|c| c.source.as_str()).collect::<Vec<_>>().join("\n");
+            let text: String = n
+                .cells
+                .iter()
+                .map(|c| c.source.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
             mentions.insert(PageRef::Notebook(i), load::recipe::issue_mentions(&text));
         }
         for (i, s) in self.scripts.iter().enumerate() {
-            mentions.insert(PageRef::Script(i), load::recipe::issue_mentions(&s.source.text));
+            mentions.insert(
+                PageRef::Script(i),
+                load::recipe::issue_mentions(&s.source.text),
+            );
         }
         self.mentions = mentions;
 
@@ -167,8 +193,16 @@ impl Site {
             let rel = self.source(r).rel.clone();
             if let Some(other) = seen.get(&url) {
                 self.findings.push(
-                    Finding::error("url-conflict", &rel, 1, 1, format!("this page would be written to {url}, which {other} already produces"))
-                        .with_help("rename one of the two files"),
+                    Finding::error(
+                        "url-conflict",
+                        &rel,
+                        1,
+                        1,
+                        format!(
+                            "this page would be written to {url}, which {other} already produces"
+                        ),
+                    )
+                    .with_help("rename one of the two files"),
                 );
                 continue;
             }
@@ -182,7 +216,11 @@ impl Site {
     pub fn all_pages(&self) -> Vec<PageRef> {
         let mut v = Vec::new();
         v.extend((0..self.recipes.len()).map(PageRef::Recipe));
-        v.extend((0..self.issues.len()).filter(|&i| self.issue_index.get(&self.issues[i].id) == Some(&i)).map(PageRef::Issue));
+        v.extend(
+            (0..self.issues.len())
+                .filter(|&i| self.issue_index.get(&self.issues[i].id) == Some(&i))
+                .map(PageRef::Issue),
+        );
         v.extend((0..self.presets.len()).map(PageRef::Preset));
         v.extend((0..self.notebooks.len()).map(PageRef::Notebook));
         v.extend((0..self.scripts.len()).map(PageRef::Script));
@@ -212,9 +250,16 @@ impl Site {
     /// Site-absolute URL (without the base path) of a page, ending with `/`.
     pub fn url(&self, r: PageRef) -> String {
         match r {
-            PageRef::Recipe(i) => format!("/recipes/{}/{}/", self.recipes[i].category, self.recipes[i].slug),
+            PageRef::Recipe(i) => format!(
+                "/recipes/{}/{}/",
+                self.recipes[i].category, self.recipes[i].slug
+            ),
             PageRef::Issue(i) => issue_url(&self.issues[i].id),
-            PageRef::Preset(i) => format!("/presets/{}/{}/", self.preset_chart_name(i), url_segment(&self.presets[i].stem)),
+            PageRef::Preset(i) => format!(
+                "/presets/{}/{}/",
+                self.preset_chart_name(i),
+                url_segment(&self.presets[i].stem)
+            ),
             PageRef::Notebook(i) => format!("/notebooks/{}/", self.notebooks[i].slug),
             PageRef::Script(i) => format!("/scripts/{}/", self.scripts[i].slug),
         }
@@ -233,7 +278,9 @@ impl Site {
 
     /// Name of the chart a preset targets (`other` when unknown).
     pub fn preset_chart_name(&self, i: usize) -> String {
-        self.preset_chart[i].map(|c| url_segment(&self.charts[c].name)).unwrap_or_else(|| "other".into())
+        self.preset_chart[i]
+            .map(|c| url_segment(&self.charts[c].name))
+            .unwrap_or_else(|| "other".into())
     }
 
     /// Recipe categories in display order (troubleshooting first), with recipe indexes sorted by
@@ -371,14 +418,27 @@ impl Site {
 pub fn url_segment(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let s = s.trim_matches(['-', '.']).to_string();
-    if s.is_empty() { "page".into() } else { s }
+    if s.is_empty() {
+        "page".into()
+    } else {
+        s
+    }
 }
 
 pub fn kind_order(kind: &str) -> usize {
-    ["recipe", "notebook", "script", "preset", "issue"].iter().position(|k| *k == kind).unwrap_or(9)
+    ["recipe", "notebook", "script", "preset", "issue"]
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(9)
 }
 
 pub fn kind_url(kind: &str) -> String {
@@ -407,7 +467,12 @@ fn resolve_chart(config: &Config, p: &Preset, charts: &[Chart]) -> Option<usize>
             return Some(i);
         }
     }
-    let parent = p.source.path.parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy().into_owned());
+    let parent = p
+        .source
+        .path
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
     if let Some(parent) = parent {
         if let Some(i) = charts.iter().position(|c| c.name == parent) {
             return Some(i);
@@ -419,7 +484,10 @@ fn resolve_chart(config: &Config, p: &Preset, charts: &[Chart]) -> Option<usize>
         }
         // A hint may also be a command path mapped in [chart_paths].
         if let Some(to) = config.site.chart_paths.get(hint) {
-            if let Some(i) = charts.iter().position(|c| c.rel == to.trim_end_matches('/')) {
+            if let Some(i) = charts
+                .iter()
+                .position(|c| c.rel == to.trim_end_matches('/'))
+            {
                 return Some(i);
             }
         }

@@ -47,9 +47,13 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
     let ss = syntaxes();
     let name = canonical(lang);
     match name {
-        "Dockerfile" => ss.find_syntax_by_name("Dockerfile").or_else(|| ss.find_syntax_by_extension("dockerfile")),
+        "Dockerfile" => ss
+            .find_syntax_by_name("Dockerfile")
+            .or_else(|| ss.find_syntax_by_extension("dockerfile")),
         "rego" => ss.find_syntax_by_token("rego"),
-        "properties" => ss.find_syntax_by_extension("properties").or_else(|| ss.find_syntax_by_name("Java Properties")),
+        "properties" => ss
+            .find_syntax_by_extension("properties")
+            .or_else(|| ss.find_syntax_by_name("Java Properties")),
         other => ss.find_syntax_by_token(other),
     }
 }
@@ -71,10 +75,14 @@ pub fn highlight(code: &str, lang: &str) -> String {
     };
     let html = match find_syntax(lang) {
         Some(syntax) => {
-            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), ClassStyle::Spaced);
+            let mut gen =
+                ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), ClassStyle::Spaced);
             let mut ok = true;
             for line in LinesWithEndings::from(&prepared) {
-                if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                if gen
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_err()
+                {
                     ok = false;
                     break;
                 }
@@ -94,7 +102,10 @@ pub fn highlight(code: &str, lang: &str) -> String {
     let re = RE.get_or_init(|| regex::Regex::new(r"SPARKDOCSPH(\d+)X").expect("static regex"));
     re.replace_all(&html, |c: &regex::Captures| {
         let i: usize = c[1].parse().unwrap_or(0);
-        format!("<span class=\"ph\">{}</span>", escape(placeholders.get(i).map(String::as_str).unwrap_or("")))
+        format!(
+            "<span class=\"ph\">{}</span>",
+            escape(placeholders.get(i).map(String::as_str).unwrap_or(""))
+        )
     })
     .into_owned()
 }
@@ -102,7 +113,11 @@ pub fn highlight(code: &str, lang: &str) -> String {
 /// A complete code block: wrapper for the copy button, `pre`, `code` with the language class.
 pub fn code_block(code: &str, lang: &str) -> String {
     let lang_attr = escape(lang);
-    let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{lang_attr}\"") };
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{lang_attr}\"")
+    };
     format!(
         "<div class=\"codeblock\" data-lang=\"{lang_attr}\"><pre class=\"code\"><code{class}>{}</code></pre></div>\n",
         highlight(code, lang)
@@ -131,13 +146,25 @@ mod tests {
     #[test]
     fn placeholders_are_marked_once() {
         let html = highlight("kubectl get pods -n <namespace>\n", "bash");
-        assert!(html.contains("<span class=\"ph\">&lt;namespace&gt;</span>"), "{html}");
+        assert!(
+            html.contains("<span class=\"ph\">&lt;namespace&gt;</span>"),
+            "{html}"
+        );
         assert!(!html.contains("SPARKDOCSPH"));
     }
 
     #[test]
     fn known_languages_get_classes() {
-        for lang in ["bash", "yaml", "json", "python", "sql", "toml", "properties", "dockerfile"] {
+        for lang in [
+            "bash",
+            "yaml",
+            "json",
+            "python",
+            "sql",
+            "toml",
+            "properties",
+            "dockerfile",
+        ] {
             let html = highlight("a = 1\n", lang);
             assert!(html.contains("<span class=\""), "{lang}: {html}");
         }

@@ -3,7 +3,9 @@
 
 use super::highlight;
 use crate::load::recipe::markdown_options;
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -70,7 +72,11 @@ pub fn heading_ids(body: &str) -> Vec<String> {
                 continue;
             }
             seen_heading = true;
-            out.push(unique_id(id.map(|i| i.to_string()).unwrap_or_else(|| heading_id(&text)), &mut used));
+            out.push(unique_id(
+                id.map(|i| i.to_string())
+                    .unwrap_or_else(|| heading_id(&text)),
+                &mut used,
+            ));
         }
     }
     out
@@ -104,7 +110,14 @@ pub fn normalize(path: &str) -> Option<String> {
 /// Resolves a relative link target written in `source_rel` to a root-relative path (fragment and
 /// query stripped). `None` for external, absolute or fragment-only links.
 pub fn resolve_relative(source_rel: &str, dest: &str) -> Option<(String, Option<String>)> {
-    if dest.is_empty() || dest.starts_with('#') || dest.starts_with('/') || dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("data:") || dest.starts_with("tel:") {
+    if dest.is_empty()
+        || dest.starts_with('#')
+        || dest.starts_with('/')
+        || dest.contains("://")
+        || dest.starts_with("mailto:")
+        || dest.starts_with("data:")
+        || dest.starts_with("tel:")
+    {
         return None;
     }
     let (path, fragment) = match dest.split_once('#') {
@@ -113,7 +126,11 @@ pub fn resolve_relative(source_rel: &str, dest: &str) -> Option<(String, Option<
     };
     let path = path.split('?').next().unwrap_or(path);
     let dir = source_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let joined = if dir.is_empty() { path.to_string() } else { format!("{dir}/{path}") };
+    let joined = if dir.is_empty() {
+        path.to_string()
+    } else {
+        format!("{dir}/{path}")
+    };
     let decoded = percent_decode(&joined);
     Some((normalize(&decoded)?, fragment))
 }
@@ -191,7 +208,9 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
     let mut code: Option<(String, String)> = None;
     while let Some(event) = iter.next() {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 let mut inner = Vec::new();
                 let mut text = String::new();
                 for e in iter.by_ref() {
@@ -207,18 +226,42 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
                     continue;
                 }
                 seen_heading = true;
-                let level = if level == HeadingLevel::H1 { HeadingLevel::H2 } else { level };
+                let level = if level == HeadingLevel::H1 {
+                    HeadingLevel::H2
+                } else {
+                    level
+                };
                 let n = level as u8;
-                let unique = unique_id(id.map(|i| i.to_string()).unwrap_or_else(|| heading_id(&text)), &mut used_ids);
+                let unique = unique_id(
+                    id.map(|i| i.to_string())
+                        .unwrap_or_else(|| heading_id(&text)),
+                    &mut used_ids,
+                );
                 if n == 2 || n == 3 {
-                    toc.push(TocEntry { level: n, id: unique.clone(), title: text.trim().to_string() });
+                    toc.push(TocEntry {
+                        level: n,
+                        id: unique.clone(),
+                        title: text.trim().to_string(),
+                    });
                 }
                 let class_attr = if classes.is_empty() {
                     String::new()
                 } else {
-                    format!(" class=\"{}\"", highlight::escape(&classes.iter().map(|c| c.as_ref()).collect::<Vec<_>>().join(" ")))
+                    format!(
+                        " class=\"{}\"",
+                        highlight::escape(
+                            &classes
+                                .iter()
+                                .map(|c| c.as_ref())
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        )
+                    )
                 };
-                events.push(Event::Html(CowStr::from(format!("<h{n} id=\"{}\"{class_attr}>", highlight::escape(&unique)))));
+                events.push(Event::Html(CowStr::from(format!(
+                    "<h{n} id=\"{}\"{class_attr}>",
+                    highlight::escape(&unique)
+                ))));
                 events.extend(inner);
                 events.push(Event::Html(CowStr::from(format!("</h{n}>\n"))));
             }
@@ -250,7 +293,9 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
                     "<blockquote class=\"markdown-alert markdown-alert-{class}\">\n<p class=\"markdown-alert-title\">{title}</p>\n"
                 ))));
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html(CowStr::from("</blockquote>\n"))),
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::from("</blockquote>\n")))
+            }
             Event::Start(Tag::Table(a)) => {
                 events.push(Event::Html(CowStr::from("<div class=\"table-wrap\">")));
                 events.push(Event::Start(Tag::Table(a)));
@@ -259,7 +304,12 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html(CowStr::from("</div>\n")));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 link_depth += 1;
                 let dest = match resolve_relative(ctx.source_rel, &dest_url) {
                     Some((path, fragment)) => match ctx.file_urls.get(&path) {
@@ -271,7 +321,12 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
                     },
                     None => dest_url,
                 };
-                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
@@ -294,13 +349,20 @@ mod tests {
     use super::*;
 
     fn ctx<'a>(urls: &'a HashMap<String, String>, ids: &'a HashSet<String>) -> LinkContext<'a> {
-        LinkContext { source_rel: "content/recipes/ops/a.md", file_urls: urls, issue_ids: ids }
+        LinkContext {
+            source_rel: "content/recipes/ops/a.md",
+            file_urls: urls,
+            issue_ids: ids,
+        }
     }
 
     #[test]
     fn rewrites_links_ids_and_admonitions() {
         let mut urls = HashMap::new();
-        urls.insert("content/issues/ISSUE-001-x.md".to_string(), "/issues/issue-001/".to_string());
+        urls.insert(
+            "content/issues/ISSUE-001-x.md".to_string(),
+            "/issues/issue-001/".to_string(),
+        );
         let ids: HashSet<String> = ["ISSUE-001".to_string()].into();
         let r = render(
             "# Title\n\n## Root cause\n\nSee [it](../../issues/ISSUE-001-x.md#fix) and ISSUE-001, not ISSUE-999.\n\n> [!WARNING]\n> Careful.\n\n## Root cause\n",
@@ -310,7 +372,9 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"root-cause\">"));
         assert!(r.html.contains("<h2 id=\"root-cause-1\">"));
         assert!(r.html.contains("href=\"/issues/issue-001/#fix\""));
-        assert!(r.html.contains("<a class=\"issue-ref\" href=\"/issues/issue-001/\">ISSUE-001</a>"));
+        assert!(r
+            .html
+            .contains("<a class=\"issue-ref\" href=\"/issues/issue-001/\">ISSUE-001</a>"));
         assert!(r.html.contains("ISSUE-999"));
         assert!(r.html.contains("markdown-alert-warning"));
         assert_eq!(r.toc.len(), 2);
@@ -319,12 +383,18 @@ mod tests {
 
     #[test]
     fn github_style_ids() {
-        assert_eq!(heading_id("Step 1: Set spark.driver.host"), "step-1-set-sparkdriverhost");
+        assert_eq!(
+            heading_id("Step 1: Set spark.driver.host"),
+            "step-1-set-sparkdriverhost"
+        );
     }
 
     #[test]
     fn resolve_relative_paths() {
-        assert_eq!(resolve_relative("a/b/c.md", "../d.md#x"), Some(("a/d.md".into(), Some("x".into()))));
+        assert_eq!(
+            resolve_relative("a/b/c.md", "../d.md#x"),
+            Some(("a/d.md".into(), Some("x".into())))
+        );
         assert_eq!(resolve_relative("a.md", "../../x.md"), None);
         assert_eq!(resolve_relative("a.md", "https://x"), None);
     }

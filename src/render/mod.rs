@@ -3,6 +3,7 @@
 
 pub mod highlight;
 pub mod markdown;
+pub mod quickref;
 pub mod templates;
 
 use crate::diagnostics::Finding;
@@ -37,7 +38,12 @@ struct Ctx<'a> {
 /// Renders every page of the site. Also returns the non-HTML files (raw sources, static, sitemap).
 /// With `findings` (a `--keep-going` build), each page shows its own findings in a banner and a
 /// `/health/` page lists them all.
-pub fn render_site(site: &Site, theme: &Theme, findings: &[Finding], show_findings: bool) -> Result<(Vec<Page>, Output), ThemeError> {
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    findings: &[Finding],
+    show_findings: bool,
+) -> Result<(Vec<Page>, Output), ThemeError> {
     let mut findings_by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in findings {
         findings_by_file.entry(f.file.as_str()).or_default().push(f);
@@ -55,10 +61,14 @@ pub fn render_site(site: &Site, theme: &Theme, findings: &[Finding], show_findin
     let mut files = Output::new();
 
     pages.push(ctx.home()?);
+    pages.push(ctx.quickref_page()?);
     for r in site.all_pages() {
         pages.push(ctx.page(r)?);
         if let Some(raw) = site.raw_url(r) {
-            files.insert(raw.trim_start_matches('/').to_string(), site.source(r).text.clone().into_bytes());
+            files.insert(
+                raw.trim_start_matches('/').to_string(),
+                site.source(r).text.clone().into_bytes(),
+            );
         }
     }
     for kind in ctx.nav_kinds.clone() {
@@ -67,6 +77,8 @@ pub fn render_site(site: &Site, theme: &Theme, findings: &[Finding], show_findin
     for (cat, items) in &ctx.categories {
         pages.push(ctx.category(cat, items)?);
     }
+    #[cfg(feature = "search")]
+    pages.push(ctx.search_page()?);
     pages.push(ctx.not_found()?);
     if show_findings {
         pages.push(ctx.health(findings)?);
@@ -82,7 +94,11 @@ fn sitemap(site: &Site, pages: &[Page]) -> String {
     let base = site.config.absolute_base();
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for p in pages.iter().filter(|p| p.url.ends_with('/')) {
-        s.push_str(&format!("  <url><loc>{}{}</loc></url>\n", highlight::escape(&base), highlight::escape(p.url.trim_start_matches('/'))));
+        s.push_str(&format!(
+            "  <url><loc>{}{}</loc></url>\n",
+            highlight::escape(&base),
+            highlight::escape(p.url.trim_start_matches('/'))
+        ));
     }
     s.push_str("</urlset>\n");
     s
@@ -102,7 +118,12 @@ pub fn output_path(url: &str) -> String {
 
 /// The first paragraph of a comment-block description, joined into one line.
 fn first_paragraph(text: &str) -> String {
-    text.lines().map(str::trim).skip_while(|l| l.is_empty()).take_while(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    text.lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn finding_value(f: &Finding) -> Value {
@@ -148,7 +169,16 @@ fn deep_merge(base: &serde_yaml_ng::Value, over: &serde_yaml_ng::Value) -> serde
 }
 
 /// The components the preset catalog tracks, in matrix column order.
-pub const COMPONENTS: &[&str] = &["Connect", "Jupyter", "Airflow", "Standalone", "Operator", "MinIO", "History Server", "Metastore"];
+pub const COMPONENTS: &[&str] = &[
+    "Connect",
+    "Jupyter",
+    "Airflow",
+    "Standalone",
+    "Operator",
+    "MinIO",
+    "History Server",
+    "Metastore",
+];
 
 /// Components a preset deploys, judged on the preset merged over its chart's defaults.
 pub fn preset_components(values: &serde_yaml_ng::Value) -> Vec<&'static str> {
@@ -156,18 +186,42 @@ pub fn preset_components(values: &serde_yaml_ng::Value) -> Vec<&'static str> {
         ("Connect", &["connect.enabled", "sparkConnect.enabled"]),
         ("Jupyter", &["jupyter.enabled", "jupyterhub.enabled"]),
         ("Airflow", &["airflow.enabled"]),
-        ("Standalone", &["sparkStandalone.enabled", "sparkMaster.enabled", "master.enabled"]),
+        (
+            "Standalone",
+            &[
+                "sparkStandalone.enabled",
+                "sparkMaster.enabled",
+                "master.enabled",
+            ],
+        ),
         ("Operator", &["sparkOperator.enabled", "operator.enabled"]),
-        ("MinIO", &["minio.enabled", "spark-base.minio.enabled", "core.minio.enabled"]),
+        (
+            "MinIO",
+            &[
+                "minio.enabled",
+                "spark-base.minio.enabled",
+                "core.minio.enabled",
+            ],
+        ),
         ("History Server", &["historyServer.enabled"]),
-        ("Metastore", &["hiveMetastore.enabled", "core.hiveMetastore.enabled", "spark-base.core.hiveMetastore.enabled"]),
+        (
+            "Metastore",
+            &[
+                "hiveMetastore.enabled",
+                "core.hiveMetastore.enabled",
+                "spark-base.core.hiveMetastore.enabled",
+            ],
+        ),
     ];
     let standalone_backend = ["connect.backendMode", "sparkConnect.backendMode"]
         .iter()
         .any(|p| lookup(values, p).and_then(|v| v.as_str()) == Some("standalone"));
     TABLE
         .iter()
-        .filter(|(name, paths)| paths.iter().any(|p| truthy(lookup(values, p))) || (*name == "Standalone" && standalone_backend))
+        .filter(|(name, paths)| {
+            paths.iter().any(|p| truthy(lookup(values, p)))
+                || (*name == "Standalone" && standalone_backend)
+        })
         .map(|(name, _)| *name)
         .collect()
 }
@@ -193,7 +247,9 @@ pub fn preset_key_settings(values: &serde_yaml_ng::Value) -> Vec<(String, String
     let mut out: Vec<(String, String)> = Vec::new();
     for suffix in SUFFIXES {
         for (path, value) in &leaves {
-            if (path == suffix || path.ends_with(&format!(".{suffix}"))) && !out.iter().any(|(p, _)| p == path) {
+            if (path == suffix || path.ends_with(&format!(".{suffix}")))
+                && !out.iter().any(|(p, _)| p == path)
+            {
                 out.push((path.clone(), value.clone()));
             }
         }
@@ -208,16 +264,36 @@ fn flatten(v: &serde_yaml_ng::Value, prefix: String, out: &mut Vec<(String, Stri
             for (k, child) in m {
                 let key = match k {
                     serde_yaml_ng::Value::String(s) => s.clone(),
-                    other => serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_string(),
+                    other => serde_yaml_ng::to_string(other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
                 };
-                let path = if prefix.is_empty() { key } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 flatten(child, path, out);
             }
         }
         serde_yaml_ng::Value::Sequence(_) => out.push((prefix, "[…]".into())),
-        serde_yaml_ng::Value::String(s) => out.push((prefix, if s.is_empty() { "\"\"".into() } else { s.clone() })),
+        serde_yaml_ng::Value::String(s) => out.push((
+            prefix,
+            if s.is_empty() {
+                "\"\"".into()
+            } else {
+                s.clone()
+            },
+        )),
         serde_yaml_ng::Value::Null => out.push((prefix, "null".into())),
-        other => out.push((prefix, serde_yaml_ng::to_string(other).unwrap_or_default().trim().to_string())),
+        other => out.push((
+            prefix,
+            serde_yaml_ng::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        )),
     }
 }
 
@@ -228,7 +304,11 @@ fn is_resolved(status: &str) -> bool {
 
 impl Ctx<'_> {
     fn link_ctx<'a>(&'a self, rel: &'a str) -> LinkContext<'a> {
-        LinkContext { source_rel: rel, file_urls: &self.site.file_urls, issue_ids: &self.issue_ids }
+        LinkContext {
+            source_rel: rel,
+            file_urls: &self.site.file_urls,
+            issue_ids: &self.issue_ids,
+        }
     }
 
     fn edit_url(&self, rel: &str) -> String {
@@ -282,6 +362,7 @@ impl Ctx<'_> {
             "base_url": self.site.config.absolute_base(),
             "repo_url": c.repo_url,
             "generator": format!("spark-docs {}", env!("CARGO_PKG_VERSION")),
+            "search": cfg!(feature = "search"),
             "nav": self.nav(url),
         })
     }
@@ -319,29 +400,43 @@ impl Ctx<'_> {
         }
         let context = tera::Context::from_value(root).map_err(|e| ThemeError(e.to_string()))?;
         let html = self.theme.render(template, &context)?;
-        Ok(Page { url: url.to_string(), html })
+        Ok(Page {
+            url: url.to_string(),
+            html,
+        })
     }
 
     fn page_findings(&self, rel: &str) -> Vec<Value> {
         if !self.show_findings {
             return Vec::new();
         }
-        self.findings_by_file.get(rel).map(|fs| fs.iter().map(|f| finding_value(f)).collect()).unwrap_or_default()
+        self.findings_by_file
+            .get(rel)
+            .map(|fs| fs.iter().map(|f| finding_value(f)).collect())
+            .unwrap_or_default()
     }
 
     /// `/health/`: every finding grouped by page, with counts per rule.
     fn health(&self, findings: &[Finding]) -> Result<Page, ThemeError> {
         let site = self.site;
-        let url_of: std::collections::HashMap<&str, (String, String)> =
-            site.all_pages().into_iter().map(|r| (site.source(r).rel.as_str(), (site.title(r), site.url(r)))).collect();
+        let url_of: std::collections::HashMap<&str, (String, String)> = site
+            .all_pages()
+            .into_iter()
+            .map(|r| (site.source(r).rel.as_str(), (site.title(r), site.url(r))))
+            .collect();
         let mut groups: Vec<Value> = Vec::new();
         for (file, fs) in &self.findings_by_file {
-            let (title, url) = url_of.get(file).cloned().unwrap_or_else(|| (file.to_string(), String::new()));
+            let (title, url) = url_of
+                .get(file)
+                .cloned()
+                .unwrap_or_else(|| (file.to_string(), String::new()));
             groups.push(json!({"file": file, "title": title, "url": url, "findings": fs.iter().map(|f| finding_value(f)).collect::<Vec<_>>()}));
         }
         let mut rules: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
         for f in findings {
-            let e = rules.entry(f.code.as_str()).or_insert((0, f.severity.as_str()));
+            let e = rules
+                .entry(f.code.as_str())
+                .or_insert((0, f.severity.as_str()));
             e.0 += 1;
         }
         let rules: Vec<Value> = rules.into_iter().map(|(code, (count, severity))| json!({"code": code, "count": count, "severity": severity})).collect();
@@ -375,12 +470,18 @@ impl Ctx<'_> {
                     "created": is.created, "exists": true,
                 })
             }
-            None => json!({"id": id, "title": "", "url": "", "status": "", "status_class": "", "severity": "", "severity_class": "", "created": "", "exists": false}),
+            None => {
+                json!({"id": id, "title": "", "url": "", "status": "", "status_class": "", "severity": "", "severity_class": "", "created": "", "exists": false})
+            }
         }
     }
 
     fn issue_refs(&self, r: PageRef) -> Vec<Value> {
-        self.site.mentions.get(&r).map(|ids| ids.iter().map(|id| self.issue_ref(id)).collect()).unwrap_or_default()
+        self.site
+            .mentions
+            .get(&r)
+            .map(|ids| ids.iter().map(|id| self.issue_ref(id)).collect())
+            .unwrap_or_default()
     }
 
     fn backlinks(&self, refs: &[PageRef]) -> Vec<Value> {
@@ -431,7 +532,9 @@ impl Ctx<'_> {
     /// What a preset changes relative to its chart's defaults: one row per leaf that differs.
     fn preset_diff(&self, i: usize) -> Vec<Value> {
         let site = self.site;
-        let Some(values) = site.presets[i].values.as_ref() else { return Vec::new() };
+        let Some(values) = site.presets[i].values.as_ref() else {
+            return Vec::new();
+        };
         let defaults = site.preset_chart[i].and_then(|c| site.charts[c].values.as_ref());
         let mut leaves = Vec::new();
         flatten(values, String::new(), &mut leaves);
@@ -449,8 +552,12 @@ impl Ctx<'_> {
                 });
                 match default {
                     Some(d) if d == value => None,
-                    Some(d) => Some(json!({"key": key, "default": d, "value": value, "change": "changed"})),
-                    None => Some(json!({"key": key, "default": "", "value": value, "change": "added"})),
+                    Some(d) => {
+                        Some(json!({"key": key, "default": d, "value": value, "change": "changed"}))
+                    }
+                    None => {
+                        Some(json!({"key": key, "default": "", "value": value, "change": "added"}))
+                    }
                 }
             })
             .collect()
@@ -462,16 +569,55 @@ impl Ctx<'_> {
         let results: Vec<Value> = self
             .findings_by_file
             .get(rel)
-            .map(|fs| fs.iter().filter(|f| f.code.starts_with("policy-")).map(|f| finding_value(f)).collect())
+            .map(|fs| {
+                fs.iter()
+                    .filter(|f| f.code.starts_with("policy-"))
+                    .map(|f| finding_value(f))
+                    .collect()
+            })
             .unwrap_or_default();
-        let denied = results.iter().filter(|r| r["code"] == "policy-deny").count();
+        let denied = results
+            .iter()
+            .filter(|r| r["code"] == "policy-deny")
+            .count();
         json!({"policies": policies, "results": results, "denied": denied, "passed": policies > 0 && denied == 0})
     }
 
     fn presets_sorted(&self) -> Vec<usize> {
         let mut v: Vec<usize> = (0..self.site.presets.len()).collect();
-        v.sort_by_key(|&i| (std::cmp::Reverse(self.site.preset_spark_version(i)), self.site.preset_chart_name(i), self.site.presets[i].stem.clone()));
+        v.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(self.site.preset_spark_version(i)),
+                self.site.preset_chart_name(i),
+                self.site.presets[i].stem.clone(),
+            )
+        });
         v
+    }
+
+    /// `/quickref/`: the printable HTML twin of `quickref.pdf`, from the same data (never truncated).
+    fn quickref_page(&self) -> Result<Page, ThemeError> {
+        let data = quickref::data(self.site, &quickref::build_date());
+        let pdf_url = if cfg!(feature = "pdf") {
+            format!("/{}", quickref::PDF_FILE)
+        } else {
+            String::new()
+        };
+        let intro = "Symptoms and first checks, the preset catalog, open and critical issues, and the commands you need most, on one printable page.";
+        let title = "Quick reference";
+        let crumbs = vec![self.home_crumb()];
+        self.render(
+            "quickref.html",
+            "quickref",
+            quickref::URL,
+            title,
+            intro,
+            crumbs,
+            &[],
+            None,
+            "",
+            json!({"quickref": data, "pdf_url": pdf_url}),
+        )
     }
 
     fn home(&self) -> Result<Page, ThemeError> {
@@ -506,8 +652,16 @@ impl Ctx<'_> {
             .filter(|i| is_resolved(&i.status))
             .collect();
         resolved.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
-        let resolved: Vec<Value> = resolved.iter().take(6).map(|i| self.issue_ref(&i.id)).collect();
-        let presets: Vec<Value> = self.presets_sorted().into_iter().map(|i| self.preset_summary(i)).collect();
+        let resolved: Vec<Value> = resolved
+            .iter()
+            .take(6)
+            .map(|i| self.issue_ref(&i.id))
+            .collect();
+        let presets: Vec<Value> = self
+            .presets_sorted()
+            .into_iter()
+            .map(|i| self.preset_summary(i))
+            .collect();
         let c = &site.config.site;
         self.render(
             "home.html",
@@ -519,7 +673,8 @@ impl Ctx<'_> {
             &[],
             None,
             "",
-            json!({"home": {"kinds": kinds, "troubleshooting": troubleshooting, "resolved": resolved, "presets": presets}}),
+            json!({"home": {"kinds": kinds, "troubleshooting": troubleshooting, "resolved": resolved, "presets": presets,
+                "quickref": {"url": quickref::URL, "pdf_url": if cfg!(feature = "pdf") { format!("/{}", quickref::PDF_FILE) } else { String::new() }}}}),
         )
     }
 
@@ -527,15 +682,27 @@ impl Ctx<'_> {
         let site = self.site;
         let url = site.url(r);
         let rel = site.source(r).rel.clone();
-        let crumbs_kind = |kind: &str| vec![self.home_crumb(), link(kind_title(kind), kind_url(kind))];
+        let crumbs_kind =
+            |kind: &str| vec![self.home_crumb(), link(kind_title(kind), kind_url(kind))];
         match r {
             PageRef::Recipe(i) => {
                 let rec = &site.recipes[i];
                 let out = markdown::render(&rec.doc.body, &self.link_ctx(&rel));
-                let related: Vec<Value> = site.related_files(r).into_iter().map(|x| link(site.title(x), site.url(x))).collect();
+                let related: Vec<Value> = site
+                    .related_files(r)
+                    .into_iter()
+                    .map(|x| link(site.title(x), site.url(x)))
+                    .collect();
                 let mut crumbs = crumbs_kind("recipe");
-                crumbs.push(link(category_title(&rec.category), format!("/recipes/{}/", rec.category)));
-                let metadata: Vec<Value> = rec.metadata.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
+                crumbs.push(link(
+                    category_title(&rec.category),
+                    format!("/recipes/{}/", rec.category),
+                ));
+                let metadata: Vec<Value> = rec
+                    .metadata
+                    .iter()
+                    .map(|(k, v)| json!({"key": k, "value": v}))
+                    .collect();
                 self.render(
                     "recipe.html",
                     "recipe",
@@ -556,7 +723,11 @@ impl Ctx<'_> {
             PageRef::Issue(i) => {
                 let is = &site.issues[i];
                 let out = markdown::render(&is.doc.body, &self.link_ctx(&rel));
-                let metadata: Vec<Value> = is.metadata.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
+                let metadata: Vec<Value> = is
+                    .metadata
+                    .iter()
+                    .map(|(k, v)| json!({"key": k, "value": v}))
+                    .collect();
                 self.render(
                     "issue.html",
                     "issue",
@@ -580,16 +751,24 @@ impl Ctx<'_> {
             PageRef::Preset(i) => {
                 let p = &site.presets[i];
                 let mut summary = self.preset_summary(i);
-                let chart_path = site.preset_chart[i].map(|c| site.chart_command_path(c)).unwrap_or_else(|| "<chart>".into());
+                let chart_path = site.preset_chart[i]
+                    .map(|c| site.chart_command_path(c))
+                    .unwrap_or_else(|| "<chart>".into());
                 let install = format!("helm install <release-name> {chart_path} -n <namespace> --create-namespace -f {rel}");
                 let desc_first = first_paragraph(&p.description);
                 if let Some(obj) = summary.as_object_mut() {
                     obj.insert("stem".into(), json!(p.stem));
                     obj.insert("description".into(), json!(p.description));
                     obj.insert("install_command".into(), json!(install));
-                    obj.insert("install_html".into(), json!(highlight::code_block(&install, "bash")));
+                    obj.insert(
+                        "install_html".into(),
+                        json!(highlight::code_block(&install, "bash")),
+                    );
                     obj.insert("raw_url".into(), json!(site.raw_url(r)));
-                    obj.insert("values_html".into(), json!(highlight::code_block(&p.source.text, "yaml")));
+                    obj.insert(
+                        "values_html".into(),
+                        json!(highlight::code_block(&p.source.text, "yaml")),
+                    );
                     obj.insert("issues".into(), json!(self.issue_refs(r)));
                     obj.insert("title".into(), json!(p.file_name));
                     obj.insert("diff".into(), json!(self.preset_diff(i)));
@@ -612,20 +791,34 @@ impl Ctx<'_> {
                 let nb = &site.notebooks[i];
                 let mut html = String::new();
                 let mut toc = Vec::new();
-                let lang = if nb.language.is_empty() { "python" } else { nb.language.as_str() };
+                let lang = if nb.language.is_empty() {
+                    "python"
+                } else {
+                    nb.language.as_str()
+                };
                 for (n, cell) in nb.cells.iter().enumerate() {
                     match cell.kind {
                         CellKind::Markdown => {
                             let out = markdown::render(&cell.source, &self.link_ctx(&rel));
                             toc.extend(out.toc);
-                            html.push_str(&format!("<div class=\"nb-cell nb-markdown\">{}</div>\n", out.html));
+                            html.push_str(&format!(
+                                "<div class=\"nb-cell nb-markdown\">{}</div>\n",
+                                out.html
+                            ));
                         }
                         CellKind::Code | CellKind::Raw => {
-                            let lang = if cell.kind == CellKind::Raw { "text" } else { lang };
+                            let lang = if cell.kind == CellKind::Raw {
+                                "text"
+                            } else {
+                                lang
+                            };
                             html.push_str(&format!("<div class=\"nb-cell nb-code\"><div class=\"nb-prompt\">In [{}]:</div>", n + 1));
                             html.push_str(&highlight::code_block(&cell.source, lang));
                             for o in &cell.outputs {
-                                html.push_str(&format!("<pre class=\"nb-output\">{}</pre>", highlight::escape(o)));
+                                html.push_str(&format!(
+                                    "<pre class=\"nb-output\">{}</pre>",
+                                    highlight::escape(o)
+                                ));
                             }
                             html.push_str("</div>\n");
                         }
@@ -635,7 +828,13 @@ impl Ctx<'_> {
                     .cells
                     .iter()
                     .find(|c| c.kind == CellKind::Markdown)
-                    .map(|c| c.source.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).take(1).collect::<String>())
+                    .map(|c| {
+                        c.source
+                            .lines()
+                            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                            .take(1)
+                            .collect::<String>()
+                    })
                     .unwrap_or_default();
                 self.render(
                     "notebook.html",
@@ -706,7 +905,12 @@ impl Ctx<'_> {
                     })
                     .collect();
                 let distinct = |f: &dyn Fn(&crate::load::Issue) -> &str| -> Vec<Value> {
-                    let mut v: Vec<String> = site.issue_index.values().map(|&i| f(&site.issues[i]).to_string()).filter(|s| !s.is_empty()).collect();
+                    let mut v: Vec<String> = site
+                        .issue_index
+                        .values()
+                        .map(|&i| f(&site.issues[i]).to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect();
                     v.sort();
                     v.dedup();
                     v.into_iter().map(Value::String).collect()
@@ -725,9 +929,18 @@ impl Ctx<'_> {
                 )
             }
             "preset" => {
-                let presets: Vec<Value> = self.presets_sorted().into_iter().map(|i| self.preset_summary(i)).collect();
+                let presets: Vec<Value> = self
+                    .presets_sorted()
+                    .into_iter()
+                    .map(|i| self.preset_summary(i))
+                    .collect();
                 let mut chart_order: Vec<usize> = (0..site.charts.len()).collect();
-                chart_order.sort_by_key(|&ci| (std::cmp::Reverse(model::spark_minor(&site.charts[ci].app_version)), site.charts[ci].name.clone()));
+                chart_order.sort_by_key(|&ci| {
+                    (
+                        std::cmp::Reverse(model::spark_minor(&site.charts[ci].app_version)),
+                        site.charts[ci].name.clone(),
+                    )
+                });
                 let charts: Vec<Value> = chart_order
                     .into_iter()
                     .map(|ci| (ci, &site.charts[ci]))
@@ -747,7 +960,10 @@ impl Ctx<'_> {
                         "title": p["title"], "url": p["url"], "chart_title": p["chart_title"],
                         "cells": COMPONENTS.iter().map(|c| p["components"].as_array().is_some_and(|cs| cs.iter().any(|x| x == c))).collect::<Vec<_>>(),
                     });
-                    match matrix.iter_mut().find(|m| m["spark_version"] == version.as_str()) {
+                    match matrix
+                        .iter_mut()
+                        .find(|m| m["spark_version"] == version.as_str())
+                    {
                         Some(m) => m["rows"].as_array_mut().expect("rows array").push(row),
                         None => matrix.push(json!({"spark_version": version, "rows": [row]})),
                     }
@@ -814,7 +1030,12 @@ impl Ctx<'_> {
         let title = category_title(cat);
         let url = format!("/recipes/{cat}/");
         let list_items: Vec<Value> = items.iter().map(|&i| self.recipe_item(i)).collect();
-        let intro = format!("{} {} recipe{}.", items.len(), title.to_lowercase(), if items.len() == 1 { "" } else { "s" });
+        let intro = format!(
+            "{} {} recipe{}.",
+            items.len(),
+            title.to_lowercase(),
+            if items.len() == 1 { "" } else { "s" }
+        );
         self.render(
             "list.html",
             "list",
@@ -825,11 +1046,41 @@ impl Ctx<'_> {
             &[],
             None,
             "",
-            json!({"list": {"title": title, "intro": intro, "items": list_items, "groups": []}}),
+            json!({"list": {"title": title, "intro": intro, "items": list_items, "groups": [],
+                "paste_box": cfg!(feature = "search") && self.site.config.site.check.troubleshooting_categories.iter().any(|c| c == cat)}}),
+        )
+    }
+
+    /// `/search/`: full results with filters, and the "paste a log" box (feature `search`).
+    #[cfg(feature = "search")]
+    fn search_page(&self) -> Result<Page, ThemeError> {
+        let intro = "Search every recipe, issue, preset, notebook and script, or paste an error or log to find the recipe that fixes it.";
+        self.render(
+            "search.html",
+            "search",
+            "/search/",
+            "Search",
+            intro,
+            vec![self.home_crumb()],
+            &[],
+            None,
+            "",
+            json!({}),
         )
     }
 
     fn not_found(&self) -> Result<Page, ThemeError> {
-        self.render("404.html", "404", "/404.html", "Page not found", "", vec![self.home_crumb()], &[], None, "", json!({}))
+        self.render(
+            "404.html",
+            "404",
+            "/404.html",
+            "Page not found",
+            "",
+            vec![self.home_crumb()],
+            &[],
+            None,
+            "",
+            json!({}),
+        )
     }
 }

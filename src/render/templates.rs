@@ -32,15 +32,22 @@ pub fn tera_error_chain(e: &tera::Error) -> String {
     msg
 }
 
-fn read_overrides(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), ThemeError> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
+fn read_overrides(
+    dir: &Path,
+    prefix: &str,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), ThemeError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
         if path.is_dir() {
             read_overrides(&path, &format!("{name}/"), out)?;
         } else {
-            let bytes = std::fs::read(&path).map_err(|e| ThemeError(format!("cannot read {}: {e}", path.display())))?;
+            let bytes = std::fs::read(&path)
+                .map_err(|e| ThemeError(format!("cannot read {}: {e}", path.display())))?;
             out.insert(name, bytes);
         }
     }
@@ -54,10 +61,14 @@ fn escape_html(s: &str) -> String {
 impl Theme {
     /// Loads the default theme and the site's overrides.
     pub fn load(config: &Config) -> Result<Theme, ThemeError> {
-        let mut templates: BTreeMap<String, Vec<u8>> =
-            embedded::TEMPLATES.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
-        let mut static_files: BTreeMap<String, Vec<u8>> =
-            embedded::STATIC.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+        let mut templates: BTreeMap<String, Vec<u8>> = embedded::TEMPLATES
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        let mut static_files: BTreeMap<String, Vec<u8>> = embedded::STATIC
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
         let theme_dir = config.root.join("themes").join(&config.site.theme);
         if config.site.theme != "default" && !theme_dir.is_dir() {
             return Err(ThemeError(format!(
@@ -76,10 +87,12 @@ impl Theme {
         tera.set_escape_fn(escape_html);
         let mut raw = Vec::new();
         for (name, bytes) in &templates {
-            let text = String::from_utf8(bytes.clone()).map_err(|_| ThemeError(format!("template {name} is not UTF-8")))?;
+            let text = String::from_utf8(bytes.clone())
+                .map_err(|_| ThemeError(format!("template {name} is not UTF-8")))?;
             raw.push((name.clone(), text));
         }
-        tera.add_raw_templates(raw).map_err(|e| ThemeError(format!("theme template error: {}", tera_error_chain(&e))))?;
+        tera.add_raw_templates(raw)
+            .map_err(|e| ThemeError(format!("theme template error: {}", tera_error_chain(&e))))?;
         Ok(Theme { tera, static_files })
     }
 

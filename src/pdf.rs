@@ -1,0 +1,329 @@
+//! The quick-reference card PDF (feature `pdf`): the card's data (`render::quickref`) typeset by
+//! Typst, used as a library, through the theme's `quickref.typ`, with embedded fonts only (no
+//! system fonts, so every machine produces the same bytes). When the card runs past
+//! [`MAX_PAGES`], the lowest-priority entries are dropped (`render::quickref::drop_order`) until
+//! it fits, and a `quickref-truncated` warning says what went.
+
+use crate::diagnostics::Finding;
+use crate::model::Site;
+use crate::render::quickref::{self, apply_drops, drop_order};
+use crate::render::{Output, ThemeError};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+
+/// The default theme's card template, compiled into the binary.
+pub const DEFAULT_TEMPLATE: &str = include_str!("../themes/default/quickref.typ");
+/// Where a site overrides it, relative to `<root>/themes/<theme>/`.
+pub const TEMPLATE_NAME: &str = "quickref.typ";
+/// The card must fit on this many pages; beyond, entries are dropped.
+pub const MAX_PAGES: usize = 2;
+
+/// The template a site uses: its override if present, else the built-in one.
+pub struct Template {
+    pub text: String,
+    /// Shown in messages: the override's path relative to the root, or the built-in name.
+    pub label: String,
+    /// The override's directory: other files the template reads or imports come from there.
+    pub dir: Option<PathBuf>,
+}
+
+impl Template {
+    pub fn builtin() -> Template {
+        Template {
+            text: DEFAULT_TEMPLATE.to_string(),
+            label: "themes/default/quickref.typ (built-in)".into(),
+            dir: None,
+        }
+    }
+
+    /// `<root>/themes/<theme>/quickref.typ` when the site has one, else the built-in template.
+    pub fn for_site(site: &Site) -> Result<Template, ThemeError> {
+        let dir = site
+            .config
+            .root
+            .join("themes")
+            .join(&site.config.site.theme);
+        let path = dir.join(TEMPLATE_NAME);
+        if !path.is_file() {
+            return Ok(Template::builtin());
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ThemeError(format!("cannot read {}: {e}", path.display())))?;
+        let label = path
+            .strip_prefix(&site.config.root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        Ok(Template {
+            text,
+            label,
+            dir: Some(dir),
+        })
+    }
+}
+
+/// A compiled card.
+pub struct Card {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+}
+
+/// Builds `quickref.pdf` into `files`; returns the `quickref-truncated` warning when entries had
+/// to be dropped. A template that does not compile is a theme (configuration) error.
+pub fn quickref(site: &Site, files: &mut Output) -> Result<Vec<Finding>, ThemeError> {
+    let template = Template::for_site(site)?;
+    let date = quickref::build_date();
+    let data = quickref::data(site, &date);
+    let (card, dropped) = fit(&template, &data, &date, MAX_PAGES)?;
+    files.insert(quickref::PDF_FILE.into(), card.pdf);
+    let mut findings = Vec::new();
+    if let Some(notes) = dropped {
+        let file = if template.dir.is_some() {
+            template.label.clone()
+        } else {
+            site.config
+                .file
+                .strip_prefix(&site.config.root)
+                .unwrap_or(&site.config.file)
+                .display()
+                .to_string()
+        };
+        findings.push(
+            Finding::warning(
+                "quickref-truncated",
+                file,
+                0,
+                0,
+                format!("the quick-reference card does not fit on {MAX_PAGES} pages; left out of quickref.pdf: {notes}"),
+            )
+            .with_help(format!(
+                "the HTML card at {} keeps everything; shorten `quickref:` lines or summaries, or override {TEMPLATE_NAME} with a denser layout",
+                quickref::URL
+            )),
+        );
+    }
+    Ok(findings)
+}
+
+/// Compiles the card, dropping the fewest lowest-priority entries that make it fit on
+/// `max_pages` (binary search over the drop order: a few compiles of ~0.1 s). Returns the card
+/// and, when something was dropped, a description of what.
+pub fn fit(
+    template: &Template,
+    data: &Value,
+    date: &str,
+    max_pages: usize,
+) -> Result<(Card, Option<String>), ThemeError> {
+    let full = compile(template, data, date)?;
+    if full.pages <= max_pages {
+        return Ok((full, None));
+    }
+    let order = drop_order(data);
+    let (mut lo, mut hi) = (1, order.len());
+    let mut best: Option<(Card, Value)> = None;
+    while lo <= hi {
+        let mid = (lo + hi) / 2;
+        let trimmed = apply_drops(data, &order, mid);
+        let card = compile(template, &trimmed, date)?;
+        if card.pages <= max_pages {
+            best = Some((card, trimmed));
+            hi = mid - 1;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let (card, trimmed) = match best {
+        Some(b) => b,
+        // Even with every droppable entry gone it does not fit: write the shortest card.
+        None => {
+            let trimmed = apply_drops(data, &order, order.len());
+            (compile(template, &trimmed, date)?, trimmed)
+        }
+    };
+    let notes: Vec<String> = trimmed["truncated"]["notes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut msg = notes.join(", ");
+    if card.pages > max_pages {
+        msg.push_str(&format!(" (and it still takes {} pages)", card.pages));
+    }
+    Ok((card, Some(msg)))
+}
+
+/// One compile of `template` over `data`: the PDF bytes and the page count.
+pub fn compile(template: &Template, data: &Value, date: &str) -> Result<Card, ThemeError> {
+    let world = CardWorld::new(template, data, date);
+    let warned = typst::compile::<PagedDocument>(&world);
+    let doc = warned
+        .output
+        .map_err(|errors| ThemeError(world.describe(template, errors.as_slice())))?;
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom("spark-docs-quickref".into()),
+        timestamp: world.date.map(typst_pdf::Timestamp::new_utc),
+        ..Default::default()
+    };
+    let pdf = typst_pdf::pdf(&doc, &options)
+        .map_err(|errors| ThemeError(world.describe(template, errors.as_slice())))?;
+    Ok(Card {
+        pdf,
+        pages: doc.pages().len(),
+    })
+}
+
+fn fonts() -> &'static FontStore {
+    static FONTS: OnceLock<FontStore> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut store = FontStore::new();
+        store.extend(typst_kit::fonts::embedded());
+        store
+    })
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
+}
+
+fn file_id(path: &str) -> FileId {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("a valid virtual path"),
+    )
+    .intern()
+}
+
+/// The whole world a card sees: its template as `/quickref.typ`, the data as `/data.json`,
+/// files beside a site's override, the embedded fonts and a fixed date.
+struct CardWorld {
+    main: Source,
+    data_id: FileId,
+    data: Bytes,
+    dir: Option<PathBuf>,
+    date: Option<Datetime>,
+}
+
+impl CardWorld {
+    fn new(template: &Template, data: &Value, date: &str) -> CardWorld {
+        let main = Source::new(file_id("/quickref.typ"), template.text.clone());
+        let ymd: Vec<i64> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+        let date = match ymd[..] {
+            [y, m, d] => Datetime::from_ymd(y as i32, m as u8, d as u8),
+            _ => None,
+        };
+        CardWorld {
+            main,
+            data_id: file_id("/data.json"),
+            data: Bytes::from_string(serde_json::to_string(data).unwrap_or_default()),
+            dir: template.dir.clone(),
+            date,
+        }
+    }
+
+    fn read(&self, id: FileId) -> FileResult<Vec<u8>> {
+        let Some(dir) = &self.dir else {
+            return Err(FileError::NotFound(PathBuf::from(
+                id.vpath().get_with_slash(),
+            )));
+        };
+        let path = id.vpath().realize(dir).map_err(FileError::Realize)?;
+        std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))
+    }
+
+    /// Typst errors as `label:line:column: message` lines, with hints.
+    fn describe(&self, template: &Template, errors: &[SourceDiagnostic]) -> String {
+        let mut out = format!(
+            "the quick-reference card template {} does not compile:",
+            template.label
+        );
+        for e in errors.iter().filter(|e| e.severity == Severity::Error) {
+            let location = e
+                .span
+                .id()
+                .and_then(|id| {
+                    let source = self.source(id).ok()?;
+                    let range = self.range(e.span)?;
+                    let (line, col) = source.lines().byte_to_line_column(range.start)?;
+                    let file = if id == self.main.id() {
+                        template.label.trim_end_matches(" (built-in)").to_string()
+                    } else {
+                        match &self.dir {
+                            Some(dir) => {
+                                display_rel(dir, id.vpath().get_without_slash(), &template.label)
+                            }
+                            None => id.vpath().get_without_slash().to_string(),
+                        }
+                    };
+                    Some(format!("{file}:{}:{}", line + 1, col + 1))
+                })
+                .unwrap_or_else(|| template.label.clone());
+            out.push_str(&format!("\n  {location}: {}", e.message));
+            for hint in &e.hints {
+                out.push_str(&format!("\n    hint: {}", hint.v));
+            }
+        }
+        out
+    }
+}
+
+/// A file beside the override, shown relative to the site root like the override's label.
+fn display_rel(dir: &Path, rel: &str, label: &str) -> String {
+    match Path::new(label).parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.join(rel).display().to_string(),
+        _ => dir.join(rel).display().to_string(),
+    }
+}
+
+impl World for CardWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        fonts().book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            return Ok(self.main.clone());
+        }
+        let bytes = self.read(id)?;
+        let text = String::from_utf8(bytes).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            return Ok(self.data.clone());
+        }
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.clone()));
+        }
+        self.read(id).map(Bytes::new)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.date
+    }
+}

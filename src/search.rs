@@ -1,0 +1,247 @@
+//! search: the site's static search index, built from the produced HTML with Pagefind used as a
+//! library (feature `search`). Runs after post-processing, so it indexes exactly what is served.
+//!
+//! - Only content pages are indexed (recipes, issues, presets, notebooks, scripts), each page's
+//!   `<main>` minus breadcrumbs, heading anchors and check banners. Code blocks are indexed.
+//! - Every page gets the meta `title` and `kind` and the filters `kind` and `spark` (versions).
+//! - Language policy: the whole site is indexed as one language, the site's `language`
+//!   (`force_language`), so a Russian word on an English page is found by exact word and prefix.
+//! - The bundle (`pagefind.js`, worker, WASM, index chunks, UI assets) goes to `<out>/pagefind/`;
+//!   result URLs are stored site-absolute and the browser side prefixes the base path.
+//! - `search/signatures.json` lists every recipe's log signatures for the "paste a log" box.
+
+use crate::model::{PageRef, Site};
+use crate::render::{highlight::escape, output_path, Output};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Where the bundle goes in the output.
+pub const BUNDLE_DIR: &str = "pagefind";
+/// The signatures file read by the paste box.
+pub const SIGNATURES_FILE: &str = "search/signatures.json";
+
+/// What indexing did: for the build report and the README's numbers.
+#[derive(Debug, Clone, Default)]
+pub struct SearchStats {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub millis: u128,
+}
+
+/// Parts of a page outside the text people search for.
+const EXCLUDE: &[&str] = &[
+    ".breadcrumbs",
+    ".anchor",
+    ".findings-banner",
+    ".toc",
+    ".page-actions",
+    "[data-search-ignore]",
+];
+
+/// One page to index: its URL and the HTML prepared for Pagefind.
+struct Doc {
+    url: String,
+    html: String,
+}
+
+/// Builds the search index of the rendered `files` and adds the bundle and the signatures file
+/// to them. Pages must already be post-processed.
+pub fn index(site: &Site, files: &mut Output) -> Result<SearchStats, String> {
+    let started = Instant::now();
+    let mut docs = Vec::new();
+    for r in site.all_pages() {
+        let url = site.url(r);
+        let Some(bytes) = files.get(&output_path(&url)) else {
+            continue;
+        };
+        let html = String::from_utf8_lossy(bytes);
+        docs.push(Doc {
+            html: annotate(&html, site, r)?,
+            url,
+        });
+    }
+    let language = language_code(&site.config.site.language);
+    let pages = docs.len();
+    // Pagefind is async. Run it on a current-thread runtime on a thread of its own, so `index`
+    // also works when the caller is already inside a tokio runtime (e.g. `serve`).
+    let bundle = std::thread::scope(|s| s.spawn(|| build_bundle(docs, &language)).join())
+        .map_err(|_| "the search indexer panicked".to_string())??;
+    let mut stats = SearchStats {
+        pages,
+        ..SearchStats::default()
+    };
+    for (name, contents) in bundle {
+        stats.files += 1;
+        stats.bytes += contents.len();
+        files.insert(format!("{BUNDLE_DIR}/{name}"), contents);
+    }
+    files.insert(SIGNATURES_FILE.into(), signatures_json(site).into_bytes());
+    stats.millis = started.elapsed().as_millis();
+    Ok(stats)
+}
+
+/// `en-GB` → `en`: Pagefind expects an ISO 639-1 code.
+fn language_code(lang: &str) -> String {
+    let code = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if code.is_empty() {
+        "en".into()
+    } else {
+        code
+    }
+}
+
+fn build_bundle(docs: Vec<Doc>, language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("search: cannot start the indexing runtime: {e}"))?;
+    runtime.block_on(async move {
+        let config = PagefindServiceConfig::builder()
+            .force_language(language.to_string())
+            .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
+            .build();
+        let mut index = PagefindIndex::new(Some(config)).map_err(|e| format!("search: {e}"))?;
+        for doc in docs {
+            index
+                .add_html_file(None, Some(doc.url.clone()), doc.html)
+                .await
+                .map_err(|e| format!("search: indexing {}: {e}", doc.url))?;
+        }
+        let files = index
+            .get_files()
+            .await
+            .map_err(|e| format!("search: building the index: {e}"))?;
+        Ok(files
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+            .filter(|(name, _)| !name.starts_with("playground/"))
+            .collect())
+    })
+}
+
+/// The Spark versions a page is about (`3.5`, `4.1`), for the `spark` filter.
+fn spark_versions(site: &Site, r: PageRef) -> Vec<String> {
+    let mut v: Vec<String> = match r {
+        PageRef::Recipe(i) => site.recipes[i].spark.clone(),
+        PageRef::Issue(i) => site.issues[i].spark.clone(),
+        PageRef::Preset(i) => vec![site.preset_spark_version(i)],
+        PageRef::Notebook(_) | PageRef::Script(_) => Vec::new(),
+    };
+    v.retain(|s| !s.trim().is_empty());
+    v.iter_mut().for_each(|s| *s = s.trim().to_string());
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The page as Pagefind should see it: `<main>` marked as the body, plus hidden meta and filters
+/// (inside `data-pagefind-ignore`, so they are captured but not indexed as text).
+fn annotate(html: &str, site: &Site, r: PageRef) -> Result<String, String> {
+    use lol_html::{element, html_content::ContentType, rewrite_str, RewriteStrSettings};
+    let kind = r.kind();
+    let mut extra = String::from("<div data-pagefind-ignore hidden>");
+    extra.push_str(&format!(
+        "<span data-pagefind-meta=\"title\">{}</span>",
+        escape(&site.title(r))
+    ));
+    extra.push_str(&format!("<span data-pagefind-meta=\"kind\">{kind}</span><span data-pagefind-filter=\"kind\">{kind}</span>"));
+    for v in spark_versions(site, r) {
+        extra.push_str(&format!(
+            "<span data-pagefind-filter=\"spark\">{}</span>",
+            escape(&v)
+        ));
+    }
+    extra.push_str("</div>");
+    let mut done = false;
+    let out = rewrite_str(
+        html,
+        RewriteStrSettings {
+            element_content_handlers: vec![element!("main", |el| {
+                if !done {
+                    done = true;
+                    el.set_attribute("data-pagefind-body", "")?;
+                    el.append(&extra, ContentType::Html);
+                }
+                Ok(())
+            })],
+            ..RewriteStrSettings::new()
+        },
+    )
+    .map_err(|e| format!("search: preparing {}: {e}", site.url(r)))?;
+    Ok(out)
+}
+
+/// A Rust-syntax signature as a JavaScript `RegExp`: `(?i)` at the start becomes the `i` flag.
+/// Returns `None` for constructs JavaScript does not share with Rust's regex syntax (other inline
+/// flags, `\A`, `\z`, `(?P<`, Unicode classes such as `\p{Greek}` need the `u` flag we do not set).
+pub fn js_regex(sig: &str) -> Option<(String, String)> {
+    let (source, flags) = match sig.strip_prefix("(?i)") {
+        Some(rest) => (rest, "i"),
+        None => (sig, ""),
+    };
+    if crate::check::issues::js_incompatibility(source).is_some() {
+        return None;
+    }
+    Some((source.to_string(), flags.to_string()))
+}
+
+/// Every recipe's signatures as JavaScript regexes, with what the paste box shows for a match.
+pub fn signatures_json(site: &Site) -> String {
+    let mut recipes: Vec<Value> = Vec::new();
+    for (i, r) in site.recipes.iter().enumerate() {
+        let sigs: Vec<Value> = r
+            .signatures
+            .iter()
+            .filter(|s| regex::Regex::new(s).is_ok())
+            .filter_map(|s| js_regex(s))
+            .map(|(source, flags)| json!({"source": source, "flags": flags}))
+            .collect();
+        if sigs.is_empty() {
+            continue;
+        }
+        recipes.push(json!({
+            "title": r.title,
+            "url": site.url(PageRef::Recipe(i)),
+            "summary": r.summary,
+            "category": r.category,
+            "spark": r.spark,
+            "signatures": sigs,
+        }));
+    }
+    let mut m = BTreeMap::new();
+    m.insert("recipes", Value::Array(recipes));
+    serde_json::to_string(&m).unwrap_or_else(|_| "{\"recipes\":[]}".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_case_flag_becomes_a_js_flag() {
+        assert_eq!(
+            js_regex("(?i)connection refused"),
+            Some(("connection refused".into(), "i".into()))
+        );
+        assert_eq!(
+            js_regex(r"java\.net\.UnknownHostException"),
+            Some((r"java\.net\.UnknownHostException".into(), "".into()))
+        );
+    }
+
+    #[test]
+    fn language_codes() {
+        assert_eq!(language_code("en-GB"), "en");
+        assert_eq!(language_code("RU"), "ru");
+        assert_eq!(language_code(""), "en");
+    }
+}

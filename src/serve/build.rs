@@ -1,0 +1,303 @@
+//! One rebuild for `serve`: the same stages as `spark-docs build` (load, check, render, post), kept
+//! in memory. A failed rebuild becomes a list of [`Problem`]s for the terminal and the overlay.
+
+use crate::config::{Config, ConfigError};
+use crate::diagnostics::{self, Finding, Severity};
+use crate::model::Site;
+use crate::{check, render, BuildError, BuildOptions};
+use hyper::body::Bytes;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+/// The served files: output-relative path → bytes (cheap to clone per request).
+pub type Files = BTreeMap<String, Bytes>;
+
+/// A finding as the overlay shows it: the finding plus the offending source line.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: &'static str,
+    pub code: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The source line `line` points at, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Milliseconds spent in each stage, for the terminal.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub load: u128,
+    pub check: u128,
+    /// Pages, post-processing and (with the `search` feature) the search index.
+    pub render: u128,
+    /// The quick-reference card (feature `pdf`).
+    pub pdf: u128,
+    pub total: u128,
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ms (load {}, check {}, render {}, pdf {})",
+            self.total, self.load, self.check, self.render, self.pdf
+        )
+    }
+}
+
+/// What one build produced.
+pub enum Outcome {
+    Built {
+        files: Files,
+        base_path: String,
+        config: Box<Config>,
+        /// Warnings and infos: the build succeeded.
+        findings: Vec<Finding>,
+        timings: Timings,
+    },
+    Failed {
+        problems: Vec<Problem>,
+        /// Terminal text (rustc-like findings, or the configuration/theme error).
+        report: String,
+        /// The configuration, when it loaded (so the watcher keeps up with site.toml).
+        config: Option<Box<Config>>,
+        /// For the very first build only: the site rendered with its findings (banners, /health/),
+        /// so there is something to look at; `None` when even that failed.
+        fallback: Option<(Files, String)>,
+        timings: Timings,
+    },
+}
+
+/// Runs load → check → render → post. `first` asks for a best-effort site on content errors.
+pub fn build(opts: &BuildOptions, first: bool, color: bool) -> Outcome {
+    let started = Instant::now();
+    let mut timings = Timings::default();
+    let site = match crate::load_site(opts) {
+        Ok(site) => site,
+        Err(e) => {
+            timings.total = started.elapsed().as_millis();
+            return failure_from_error(&e, &opts.root, None, timings);
+        }
+    };
+    timings.load = started.elapsed().as_millis();
+    let t = Instant::now();
+    let mut findings = check::run(&site);
+    diagnostics::sort(&mut findings);
+    timings.check = t.elapsed().as_millis();
+    let config = Box::new(site.config.clone());
+    let root = site.config.root.clone();
+    let base_path = site.config.base_path();
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        let fallback = if first {
+            render_all(&site, &mut findings.clone(), true, &mut timings)
+                .ok()
+                .map(|files| (into_files(files), base_path.clone()))
+        } else {
+            None
+        };
+        timings.total = started.elapsed().as_millis();
+        // Errors first: they are why the build failed; warnings follow.
+        let mut shown = findings.clone();
+        shown.sort_by_key(|f| f.severity);
+        let problems = shown.iter().map(|f| problem(f, &root)).collect();
+        let report = diagnostics::render_human(&findings, &root, color);
+        return Outcome::Failed {
+            problems,
+            report,
+            config: Some(config),
+            fallback,
+            timings,
+        };
+    }
+    let rendered = render_all(&site, &mut findings, false, &mut timings);
+    timings.total = started.elapsed().as_millis();
+    match rendered {
+        Ok(files) => Outcome::Built {
+            files: into_files(files),
+            base_path,
+            config,
+            findings,
+            timings,
+        },
+        Err(e) => failure_from_error(&e, &root, Some(config), timings),
+    }
+}
+
+/// What `crate::build` produces before writing: the pages (post-processed, with the search index)
+/// and the quick-reference card. Kept in step with `crate::build`.
+#[cfg_attr(not(feature = "pdf"), allow(clippy::ptr_arg))]
+fn render_all(
+    site: &Site,
+    findings: &mut Vec<Finding>,
+    show_findings: bool,
+    timings: &mut Timings,
+) -> Result<render::Output, BuildError> {
+    let t = Instant::now();
+    #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
+    let mut files = crate::render_output(site, findings, show_findings)?;
+    timings.render = t.elapsed().as_millis();
+    #[cfg(feature = "pdf")]
+    {
+        let t = Instant::now();
+        findings.extend(crate::pdf::quickref(site, &mut files)?);
+        timings.pdf = t.elapsed().as_millis();
+    }
+    Ok(files)
+}
+
+fn into_files(output: render::Output) -> Files {
+    output
+        .into_iter()
+        .map(|(k, v)| (k, Bytes::from(v)))
+        .collect()
+}
+
+fn problem(f: &Finding, root: &Path) -> Problem {
+    Problem {
+        severity: f.severity.as_str(),
+        code: f.code.clone(),
+        file: f.file.clone(),
+        line: f.line,
+        column: f.column,
+        message: f.message.clone(),
+        help: f.help.clone(),
+        source: source_line(root, &f.file, f.line),
+    }
+}
+
+fn source_line(root: &Path, file: &str, line: usize) -> Option<String> {
+    if file.is_empty() || line == 0 {
+        return None;
+    }
+    let bytes = std::fs::read(root.join(file)).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let l = text.lines().nth(line - 1)?;
+    Some(
+        l.chars()
+            .take(200)
+            .collect::<String>()
+            .replace('\t', "    "),
+    )
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A configuration or theme error as one problem (they carry no finding).
+fn failure_from_error(
+    e: &BuildError,
+    root: &Path,
+    config: Option<Box<Config>>,
+    timings: Timings,
+) -> Outcome {
+    let (code, file, line, message) = match e {
+        BuildError::Config(c) => {
+            let (path, message) = match c {
+                ConfigError::Read { path, source } => (path, format!("cannot read: {source}")),
+                ConfigError::Parse { path, message } => (path, message.clone()),
+                ConfigError::MissingPath { path, key, value } => (
+                    path,
+                    format!("`{key}` names `{value}`, which does not exist"),
+                ),
+                ConfigError::Invalid {
+                    path,
+                    key,
+                    value,
+                    message,
+                } => (path, format!("`{key}` = `{value}`: {message}")),
+            };
+            // `describe_toml_error` puts the line first: "line 3: expected …".
+            let (line, message) = match message
+                .strip_prefix("line ")
+                .and_then(|m| m.split_once(": "))
+            {
+                Some((n, rest)) if n.parse::<usize>().is_ok() => {
+                    (n.parse().unwrap_or(0), rest.to_string())
+                }
+                _ => (0, message),
+            };
+            ("config", rel(root, path), line, message)
+        }
+        BuildError::Theme(t) => ("theme", String::new(), 0, t.0.clone()),
+        other => ("build", String::new(), 0, other.to_string()),
+    };
+    let source = source_line(root, &file, line);
+    let problem = Problem {
+        severity: "error",
+        code: code.into(),
+        file,
+        line,
+        column: 0,
+        message,
+        help: None,
+        source,
+    };
+    let report = format!("error: {e}\n");
+    Outcome::Failed {
+        problems: vec![problem],
+        report,
+        config,
+        fallback: None,
+        timings,
+    }
+}
+
+/// The overlay's data for a failed build, as JSON.
+pub fn error_json(problems: &[Problem], generation: u64) -> String {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        /// The generation still being served.
+        generation: u64,
+        errors: usize,
+        warnings: usize,
+        problems: &'a [Problem],
+    }
+    let errors = problems.iter().filter(|p| p.severity == "error").count();
+    let warnings = problems.iter().filter(|p| p.severity == "warning").count();
+    serde_json::to_string(&Report {
+        generation,
+        errors,
+        warnings,
+        problems,
+    })
+    .unwrap_or_else(|_| "{}".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_parse_errors_keep_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.toml"), "title = \"t\"\nbase_url = \n").unwrap();
+        let opts = BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        match build(&opts, false, false) {
+            Outcome::Failed {
+                problems, config, ..
+            } => {
+                assert!(config.is_none());
+                assert_eq!(problems.len(), 1);
+                assert_eq!(problems[0].code, "config");
+                assert_eq!(problems[0].file, "site.toml");
+                assert_eq!(problems[0].line, 2, "{problems:?}");
+                assert_eq!(problems[0].source.as_deref(), Some("base_url = "));
+            }
+            Outcome::Built { .. } => panic!("a broken site.toml built"),
+        }
+    }
+}
