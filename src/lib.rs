@@ -6,6 +6,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod load;
+pub mod memo;
 pub mod model;
 #[cfg(feature = "pdf")]
 pub mod pdf;
@@ -88,10 +89,10 @@ pub fn check_site(opts: &BuildOptions) -> Result<(PathBuf, Vec<Finding>), BuildE
     Ok((site.config.root.clone(), check::run(&site)))
 }
 
-/// Renders a loaded site into the in-memory output (pages post-processed, plus raw and static
-/// files). Preset pages show their policy results from `findings`; `show_findings` adds the
-/// health page and per-page banners (`--keep-going`).
-pub fn render_output(
+/// Renders a loaded site's pages into the in-memory output (pages post-processed, plus raw and
+/// static files). Preset pages show their policy results from `findings`; `show_findings` adds
+/// the health page and per-page banners (`--keep-going`).
+pub fn render_pages(
     site: &model::Site,
     findings: &[Finding],
     show_findings: bool,
@@ -99,21 +100,40 @@ pub fn render_output(
     let theme = render::Theme::load(&site.config)?;
     let (pages, mut files) = render::render_site(site, &theme, findings, show_findings)?;
     let base_path = site.config.base_path();
-    for page in pages {
-        let html = post::rewrite(&page.html, &base_path)
-            .map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))?;
-        files.insert(render::output_path(&page.url), html.into_bytes());
-    }
-    #[cfg(feature = "search")]
-    search::index(site, &mut files).map_err(render::ThemeError)?;
+    use rayon::prelude::*;
+    let rewritten: Vec<(String, Vec<u8>)> = pages
+        .par_iter()
+        .map(|page| {
+            let html = post::rewrite(&page.html, &base_path)
+                .map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))?;
+            Ok((render::output_path(&page.url), html.into_bytes()))
+        })
+        .collect::<Result<_, render::ThemeError>>()?;
+    files.extend(rewritten);
     Ok(files)
+}
+
+/// Adds the outputs made from the whole rendered site: the search index (feature `search`) and
+/// the quick-reference card PDF (feature `pdf`). Returns the card's findings (a card that had to
+/// drop entries warns).
+#[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_variables))]
+pub fn render_site_wide(
+    site: &model::Site,
+    files: &mut render::Output,
+) -> Result<Vec<Finding>, BuildError> {
+    #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
+    let mut findings = Vec::new();
+    #[cfg(feature = "search")]
+    search::index(site, files).map_err(render::ThemeError)?;
+    #[cfg(feature = "pdf")]
+    findings.extend(pdf::quickref(site, files)?);
+    Ok(findings)
 }
 
 /// The whole build: load, link, (fail on content errors), render, post-process, write atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let site = load_site(opts)?;
-    #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
     let mut findings = check::run(&site);
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
     if failed && !opts.keep_going {
@@ -123,11 +143,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             written: None,
         });
     }
-    #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
-    let mut files = render_output(&site, &findings, opts.keep_going)?;
-    // The quick-reference card PDF; a card that had to drop entries adds a warning.
-    #[cfg(feature = "pdf")]
-    findings.extend(pdf::quickref(&site, &mut files)?);
+    let mut files = render_pages(&site, &findings, opts.keep_going)?;
+    findings.extend(render_site_wide(&site, &mut files)?);
     let out = opts
         .out
         .clone()

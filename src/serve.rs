@@ -104,14 +104,27 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
     // The first build: content errors still serve the site, rendered with its findings, under
     // the overlay.
     let first = build::build(&opts.build, true, opts.color);
+    let mut first_site_wide = Files::new();
     let (files, base_path, error, config) = match first {
         Outcome::Built {
-            files,
+            mut files,
             base_path,
             config,
-            findings,
-            timings,
+            mut findings,
+            mut timings,
+            site_wide,
         } => {
+            let t = std::time::Instant::now();
+            match site_wide.finish() {
+                Ok((extra, card)) => {
+                    files.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    first_site_wide = extra;
+                    findings.extend(card);
+                }
+                Err(e) => return Err(ServeError::Config(e.to_string())),
+            }
+            timings.site_wide = t.elapsed().as_millis();
+            timings.total += timings.site_wide;
             report_warnings(&findings, &opts.build.root, opts.color);
             eprintln!(
                 "built {} pages in {timings}",
@@ -185,7 +198,8 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
             std::thread::Builder::new()
                 .name("spark-docs-builder".into())
                 .spawn(move || {
-                    builder_loop(rx, watches, &build_opts, &shared, &stop, color);
+                    let site_wide = first_site_wide;
+                    builder_loop(rx, watches, &build_opts, &shared, &stop, color, site_wide);
                     let _ = done_tx.send(());
                 })?;
             Some(done_rx)
@@ -243,17 +257,34 @@ fn report_warnings(findings: &[Finding], root: &std::path::Path, color: bool) {
 }
 
 /// Waits for changes, rebuilds, swaps. A failed build leaves `files` as they are and publishes the
-/// problems; a good one publishes the new files (and a reload), unless nothing changed.
+/// problems; a good one publishes the new pages (and a reload), unless nothing changed, and hands
+/// the search index and the card to the site-wide worker. Until those arrive, the previous ones
+/// are served.
 fn builder_loop(
     rx: std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
     mut watches: watch::Watches,
     opts: &BuildOptions,
-    shared: &Shared,
+    shared: &Arc<Shared>,
     stop: &AtomicBool,
     color: bool,
+    // The site-wide files now served: the first build's, then the worker's.
+    site_wide_files: Files,
 ) {
     let mut last_warnings: Vec<Finding> = Vec::new();
     let root = opts.root.clone();
+    let served_site_wide = Arc::new(std::sync::Mutex::new(site_wide_files));
+    let (jobs, worker_jobs) = std::sync::mpsc::channel::<SiteWideJob>();
+    {
+        let shared = shared.clone();
+        let served = served_site_wide.clone();
+        let root = root.clone();
+        let spawned = std::thread::Builder::new()
+            .name("spark-docs-site-wide".into())
+            .spawn(move || site_wide_loop(worker_jobs, &shared, &served, &root, color));
+        if let Err(e) = spawned {
+            eprintln!("warning: cannot start the search-index thread ({e}); search and the card stay as first built");
+        }
+    }
     loop {
         let changed =
             match watch::wait_for_change(&rx, &watches.set, &|| stop.load(Ordering::SeqCst)) {
@@ -265,23 +296,28 @@ fn builder_loop(
         if stop.load(Ordering::SeqCst) {
             return;
         }
+        // Held while publishing, so the worker never swaps in between reading and sending.
+        let served = served_site_wide
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let current = shared.state.borrow().clone();
         match outcome {
             Outcome::Built {
-                files,
+                mut files,
                 base_path,
                 config,
                 findings,
                 timings,
+                site_wide,
             } => {
                 watches.update(watch::WatchSet::for_config(&config));
                 let warnings: Vec<Finding> = findings
                     .into_iter()
                     .filter(|f| f.severity != Severity::Info)
                     .collect();
-                if warnings != last_warnings {
-                    report_warnings(&warnings, &root, color);
-                    last_warnings = warnings;
+                report_new_warnings(&mut last_warnings, warnings, &root, color);
+                for (k, v) in served.iter() {
+                    files.entry(k.clone()).or_insert_with(|| v.clone());
                 }
                 if current.error.is_none()
                     && *current.files == files
@@ -301,6 +337,10 @@ fn builder_loop(
                     generation,
                     error: None,
                 }));
+                let _ = jobs.send(SiteWideJob {
+                    site_wide,
+                    generation,
+                });
             }
             Outcome::Failed {
                 problems,
@@ -325,6 +365,105 @@ fn builder_loop(
                 }));
             }
         }
+    }
+}
+
+/// The search index and the card for the pages of one published generation.
+struct SiteWideJob {
+    site_wide: build::SiteWide,
+    generation: u64,
+}
+
+/// How long the site-wide worker waits for saves to pause before indexing: while someone edits,
+/// the cores go to the page rebuilds that reach the browser.
+const SITE_WIDE_QUIET: Duration = Duration::from_millis(300);
+
+/// Makes the search index and the card of the latest published build, once saves pause, and swaps
+/// them in without a reload, unless a newer build or an error was published meanwhile (then the
+/// newer job follows). Ends when the builder does.
+fn site_wide_loop(
+    jobs: std::sync::mpsc::Receiver<SiteWideJob>,
+    shared: &Shared,
+    served: &std::sync::Mutex<Files>,
+    root: &std::path::Path,
+    color: bool,
+) {
+    let mut last_warnings: Vec<Finding> = Vec::new();
+    while let Ok(mut job) = jobs.recv() {
+        loop {
+            match jobs.recv_timeout(SITE_WIDE_QUIET) {
+                Ok(newer) => job = newer,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        let t = std::time::Instant::now();
+        let result = job.site_wide.finish();
+        let mut served = served.lock().unwrap_or_else(|p| p.into_inner());
+        let generation = job.generation;
+        match result {
+            Ok((extra, card)) => {
+                let warnings = card
+                    .into_iter()
+                    .filter(|f| f.severity != Severity::Info)
+                    .collect();
+                report_new_warnings(&mut last_warnings, warnings, root, color);
+                if extra == *served {
+                    continue;
+                }
+                let swapped = shared.state.send_if_modified(|current| {
+                    if current.generation != generation || current.error.is_some() {
+                        return false;
+                    }
+                    let mut all = (*current.files).clone();
+                    all.retain(|k, _| !served.contains_key(k) || extra.contains_key(k));
+                    all.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    *current = Arc::new(Current {
+                        files: Arc::new(all),
+                        base_path: current.base_path.clone(),
+                        generation,
+                        error: None,
+                    });
+                    true
+                });
+                if swapped {
+                    *served = extra;
+                    eprintln!(
+                        "  search index and quick-reference card updated in {} ms",
+                        t.elapsed().as_millis()
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("error: search index or quick-reference card: {e}");
+                let problems = build::problems_from_error(&e, root);
+                shared.state.send_if_modified(|current| {
+                    if current.generation != generation {
+                        return false;
+                    }
+                    *current = Arc::new(Current {
+                        files: current.files.clone(),
+                        base_path: current.base_path.clone(),
+                        generation,
+                        error: Some(Arc::from(build::error_json(&problems, generation))),
+                    });
+                    true
+                });
+            }
+        }
+    }
+}
+
+/// Prints warnings when they differ from the last ones printed.
+fn report_new_warnings(
+    last: &mut Vec<Finding>,
+    warnings: Vec<Finding>,
+    root: &std::path::Path,
+    color: bool,
+) {
+    if warnings != *last {
+        report_warnings(&warnings, root, color);
+        *last = warnings;
     }
 }
 

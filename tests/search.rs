@@ -263,7 +263,7 @@ fn default_site_index_size_and_time() {
     };
     let site = spark_docs::load_site(&opts).unwrap();
     let findings = spark_docs::check::run(&site);
-    let mut files = spark_docs::render_output(&site, &findings, false).unwrap();
+    let mut files = spark_docs::render_pages(&site, &findings, false).unwrap();
     let stats = spark_docs::search::index(&site, &mut files).unwrap();
     assert!(stats.pages > 0 && stats.bytes > 0);
     println!(

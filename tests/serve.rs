@@ -771,3 +771,62 @@ fn a_bad_site_toml_at_start_is_a_usage_error() {
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(err.contains("site.toml"), "{err}");
 }
+
+/// The search index and the card follow an edit on their own, after the pages and without a
+/// second reload; until then the previous ones are served.
+#[cfg(any(feature = "search", feature = "pdf"))]
+#[test]
+fn the_search_index_and_the_card_follow_an_edit_without_another_reload() {
+    let s = Server::start("basic");
+    let events = s.events();
+    let site_wide: Vec<&str> = [
+        cfg!(feature = "search").then_some("/spark-docs/pagefind/pagefind-entry.json"),
+        cfg!(feature = "pdf").then_some("/spark-docs/quickref.pdf"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let before: Vec<Vec<u8>> = site_wide
+        .iter()
+        .map(|p| {
+            let r = s.get(p);
+            assert_eq!(r.status, 200, "{p}");
+            r.body
+        })
+        .collect();
+
+    edit(
+        &s.root,
+        RECIPE,
+        "title: Executors cannot resolve the Connect driver host",
+        "title: Executors cannot resolve the renamed Connect driver host",
+    );
+    let data = events.wait_for("reload", &s);
+    assert!(data.contains("\"generation\":1"), "{data}");
+    for (path, old) in site_wide.iter().zip(&before) {
+        let deadline = Instant::now() + REBUILD_TIMEOUT;
+        loop {
+            let r = s.get(path);
+            assert_eq!(r.status, 200, "{path} was not served while being remade");
+            if r.body != *old {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path} did not change after the edit; stderr:\n{}",
+                s.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    assert!(
+        s.stderr()
+            .contains("search index and quick-reference card updated"),
+        "{}",
+        s.stderr()
+    );
+    // No second reload for the swap.
+    while let Ok((name, data)) = events.rx.recv_timeout(Duration::from_millis(500)) {
+        assert_ne!(name, "reload", "a second reload: {data}");
+    }
+}

@@ -372,8 +372,21 @@ pub fn python_error(code: &str, neutralize: impl Fn(&str) -> String + Sync) -> O
     if code.len() > MAX_PARSE_BYTES {
         return None;
     }
-    on_big_stack(|| python_error_inner(code, &neutralize)).flatten()
+    // Most blocks parse, and `serve` checks the same ones on every rebuild: skip the thread.
+    // The key holds the neutralized text too: what placeholders are depends on the site.
+    let key = (code.to_string(), neutralize(code));
+    if PYTHON_PARSES.get(&key) == Some(()) {
+        return None;
+    }
+    let error = on_big_stack(|| python_error_inner(code, &neutralize)).flatten();
+    if error.is_none() {
+        PYTHON_PARSES.insert(key, ());
+    }
+    error
 }
+
+/// Python code (with its neutralized form) already seen to parse.
+static PYTHON_PARSES: crate::memo::Memo<(String, String), ()> = crate::memo::Memo::new(20_000);
 
 fn python_error_inner(code: &str, neutralize: &dyn Fn(&str) -> String) -> Option<SyntaxError> {
     let first = code.lines().map(str::trim).find(|l| !l.is_empty())?;

@@ -51,8 +51,41 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     if cx.site.policies.is_empty() {
         return Vec::new();
     }
-    // regorus recurses on nesting: parse and evaluate on a thread with a deep stack.
-    on_big_stack(|| check_policies(cx)).unwrap_or_default()
+    // The result depends only on the policies and the presets (with their charts): `serve`
+    // rebuilds after a recipe edit reuse it instead of evaluating every rule again.
+    static EVALUATED: crate::memo::Memo<Vec<String>, Vec<Finding>> = crate::memo::Memo::new(8);
+    EVALUATED.get_or_insert_with(memo_key(cx.site), || {
+        // regorus recurses on nesting: parse and evaluate on a thread with a deep stack.
+        on_big_stack(|| check_policies(cx)).unwrap_or_default()
+    })
+}
+
+/// The name of the chart preset `i` targets; empty when none.
+fn chart_name(site: &crate::model::Site, i: usize) -> &str {
+    site.preset_chart
+        .get(i)
+        .copied()
+        .flatten()
+        .and_then(|c| site.charts.get(c))
+        .map_or("", |c| c.name.as_str())
+}
+
+/// Everything `check_policies` reads: policy files, preset files and the chart each targets.
+fn memo_key(site: &crate::model::Site) -> Vec<String> {
+    let mut key = Vec::new();
+    for p in &site.policies {
+        key.extend([p.rel.clone(), p.text.clone()]);
+    }
+    key.push(String::new());
+    for (i, preset) in site.presets.iter().enumerate() {
+        let chart = chart_name(site, i);
+        key.extend([
+            preset.source.rel.clone(),
+            preset.source.text.clone(),
+            chart.to_string(),
+        ]);
+    }
+    key
 }
 
 fn check_policies(cx: &Context) -> Vec<Finding> {
@@ -69,18 +102,12 @@ fn check_policies(cx: &Context) -> Vec<Finding> {
         let Some(values) = &preset.values else {
             continue;
         };
-        let chart = site
-            .preset_chart
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|c| site.charts.get(c))
-            .map(|c| c.name.clone());
+        let chart = chart_name(site, i);
         let meta = serde_json::json!({
             "spark_docs": {
                 "preset": {
                     "file": preset.source.rel,
-                    "chart": chart.unwrap_or_default(),
+                    "chart": chart,
                     "test_only": is_test_only(&preset.description),
                 }
             }

@@ -91,7 +91,38 @@ fn shell_arg(text: &str) -> Option<&'static str> {
 }
 
 /// ShellCheck over one script; `None` when it could not run or its output is not understood.
+/// Results are remembered for the life of the process by everything that decides them (the
+/// executable, the directory, the text and the `.shellcheckrc` files that apply), so `serve`
+/// does not start ShellCheck again for scripts that did not change: it costs ~100 ms a script.
 fn run_shellcheck(exe: &Path, script: &Script) -> Option<Vec<Finding>> {
+    type Key = (PathBuf, Option<PathBuf>, String, String);
+    static OUTPUTS: crate::memo::Memo<Key, Vec<u8>> = crate::memo::Memo::new(10_000);
+    let dir = script.source.path.parent().filter(|d| d.is_dir());
+    let key = (
+        exe.to_path_buf(),
+        dir.map(Path::to_path_buf),
+        script.source.text.clone(),
+        dir.map(shellcheckrc_text).unwrap_or_default(),
+    );
+    if let Some(stdout) = OUTPUTS.get(&key) {
+        return parse_json1(&stdout, &script.source.rel);
+    }
+    let stdout = shellcheck_output(exe, script, dir)?;
+    OUTPUTS.insert(key, stdout.clone());
+    parse_json1(&stdout, &script.source.rel)
+}
+
+/// The `.shellcheckrc` files ShellCheck would read for a script in `dir` (it looks in the
+/// directory and its parents), concatenated.
+fn shellcheckrc_text(dir: &Path) -> String {
+    dir.ancestors()
+        .filter_map(|d| std::fs::read_to_string(d.join(".shellcheckrc")).ok())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// ShellCheck's `json1` output for one script, when it ran and exited 0 or 1.
+fn shellcheck_output(exe: &Path, script: &Script, dir: Option<&Path>) -> Option<Vec<u8>> {
     let mut cmd = Command::new(exe);
     cmd.arg("--format=json1");
     if let Some(shell) = shell_arg(&script.source.text) {
@@ -101,7 +132,7 @@ fn run_shellcheck(exe: &Path, script: &Script) -> Option<Vec<Finding>> {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    if let Some(dir) = script.source.path.parent().filter(|d| d.is_dir()) {
+    if let Some(dir) = dir {
         cmd.current_dir(dir);
     }
     let mut child = cmd.spawn().ok()?;
@@ -119,7 +150,7 @@ fn run_shellcheck(exe: &Path, script: &Script) -> Option<Vec<Finding>> {
     if !matches!(output.status.code(), Some(0 | 1)) {
         return None;
     }
-    parse_json1(&output.stdout, &script.source.rel)
+    Some(output.stdout)
 }
 
 /// Findings from ShellCheck's `json1` output.

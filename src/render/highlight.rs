@@ -58,9 +58,19 @@ fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
     }
 }
 
+/// Highlighted blocks already seen by this process, by language and code. syntect is most of the
+/// cost of rendering, and `serve` renders the same unchanged blocks on every rebuild.
+static HIGHLIGHTED: crate::memo::Memo<(String, String), String> = crate::memo::Memo::new(20_000);
+
 /// Highlights `code` as `lang` into HTML spans (no wrapper). Unknown languages are escaped plain
 /// text. `<placeholder>` tokens become `<span class="ph">…</span>` in every non-markup language.
 pub fn highlight(code: &str, lang: &str) -> String {
+    HIGHLIGHTED.get_or_insert_with((lang.to_string(), code.to_string()), || {
+        highlight_uncached(code, lang)
+    })
+}
+
+fn highlight_uncached(code: &str, lang: &str) -> String {
     let mark = !is_markup(lang);
     let mut placeholders: Vec<String> = Vec::new();
     let prepared = if mark {

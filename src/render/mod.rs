@@ -10,6 +10,7 @@ use crate::diagnostics::Finding;
 use crate::load::notebook::CellKind;
 use crate::model::{self, category_title, kind_title, kind_url, PageRef, Site};
 use markdown::{LinkContext, TocEntry};
+use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 pub use templates::{Theme, ThemeError};
@@ -62,8 +63,14 @@ pub fn render_site(
 
     pages.push(ctx.home()?);
     pages.push(ctx.quickref_page()?);
-    for r in site.all_pages() {
-        pages.push(ctx.page(r)?);
+    // Pages are independent of each other: render them on every core.
+    let all = site.all_pages();
+    let rendered: Vec<Page> = all
+        .par_iter()
+        .map(|r| ctx.page(*r))
+        .collect::<Result<_, _>>()?;
+    pages.extend(rendered);
+    for r in all {
         if let Some(raw) = site.raw_url(r) {
             files.insert(
                 raw.trim_start_matches('/').to_string(),

@@ -16,7 +16,7 @@ pub struct ThemeError(pub String);
 
 /// Parsed templates plus the static files to publish under `/static/`.
 pub struct Theme {
-    pub tera: tera::Tera,
+    pub tera: std::sync::Arc<tera::Tera>,
     pub static_files: BTreeMap<String, Vec<u8>>,
 }
 
@@ -80,6 +80,14 @@ impl Theme {
         }
         read_overrides(&theme_dir.join("templates"), "", &mut templates)?;
         read_overrides(&theme_dir.join("static"), "", &mut static_files)?;
+        // `serve` rebuilds load the theme every time; parsing is the cost, so the last parsed
+        // template set is reused while its sources are byte-for-byte the same.
+        type Sources = BTreeMap<String, Vec<u8>>;
+        static PARSED: crate::memo::Memo<Sources, std::sync::Arc<tera::Tera>> =
+            crate::memo::Memo::new(4);
+        if let Some(tera) = PARSED.get(&templates) {
+            return Ok(Theme { tera, static_files });
+        }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaping also turns `/` into `&#x2F;`, which hides site-absolute URLs
@@ -93,6 +101,8 @@ impl Theme {
         }
         tera.add_raw_templates(raw)
             .map_err(|e| ThemeError(format!("theme template error: {}", tera_error_chain(&e))))?;
+        let tera = std::sync::Arc::new(tera);
+        PARSED.insert(templates, tera.clone());
         Ok(Theme { tera, static_files })
     }
 

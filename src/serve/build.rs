@@ -35,10 +35,11 @@ pub struct Problem {
 pub struct Timings {
     pub load: u128,
     pub check: u128,
-    /// Pages, post-processing and (with the `search` feature) the search index.
+    /// Pages and post-processing.
     pub render: u128,
-    /// The quick-reference card (feature `pdf`).
-    pub pdf: u128,
+    /// The search index and the quick-reference card (features `search`, `pdf`), when they
+    /// were made as part of this build.
+    pub site_wide: u128,
     pub total: u128,
 }
 
@@ -46,8 +47,8 @@ impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} ms (load {}, check {}, render {}, pdf {})",
-            self.total, self.load, self.check, self.render, self.pdf
+            "{} ms (load {}, check {}, render {}, search index and card {})",
+            self.total, self.load, self.check, self.render, self.site_wide
         )
     }
 }
@@ -61,6 +62,8 @@ pub enum Outcome {
         /// Warnings and infos: the build succeeded.
         findings: Vec<Finding>,
         timings: Timings,
+        /// The site-wide stage still to run (`files` holds the pages only).
+        site_wide: SiteWide,
     },
     Failed {
         problems: Vec<Problem>,
@@ -75,7 +78,8 @@ pub enum Outcome {
     },
 }
 
-/// Runs load → check → render → post. `first` asks for a best-effort site on content errors.
+/// Runs load → check → render → post; the search index and the card are left in
+/// [`SiteWide`]. `first` asks for a best-effort site on content errors.
 pub fn build(opts: &BuildOptions, first: bool, color: bool) -> Outcome {
     let started = Instant::now();
     let mut timings = Timings::default();
@@ -96,7 +100,7 @@ pub fn build(opts: &BuildOptions, first: bool, color: bool) -> Outcome {
     let base_path = site.config.base_path();
     if findings.iter().any(|f| f.severity == Severity::Error) {
         let fallback = if first {
-            render_all(&site, &mut findings.clone(), true, &mut timings)
+            render_all(&site, &findings)
                 .ok()
                 .map(|files| (into_files(files), base_path.clone()))
         } else {
@@ -116,39 +120,54 @@ pub fn build(opts: &BuildOptions, first: bool, color: bool) -> Outcome {
             timings,
         };
     }
-    let rendered = render_all(&site, &mut findings, false, &mut timings);
+    let t = Instant::now();
+    let rendered = crate::render_pages(&site, &findings, false);
+    timings.render = t.elapsed().as_millis();
     timings.total = started.elapsed().as_millis();
     match rendered {
-        Ok(files) => Outcome::Built {
-            files: into_files(files),
+        Ok(pages) => Outcome::Built {
+            files: into_files(pages.clone()),
             base_path,
             config,
             findings,
             timings,
+            site_wide: SiteWide {
+                site: Box::new(site),
+                pages,
+            },
         },
         Err(e) => failure_from_error(&e, &root, Some(config), timings),
     }
 }
 
-/// What `crate::build` produces before writing: the pages (post-processed, with the search index)
-/// and the quick-reference card. Kept in step with `crate::build`.
-#[cfg_attr(not(feature = "pdf"), allow(clippy::ptr_arg))]
-fn render_all(
-    site: &Site,
-    findings: &mut Vec<Finding>,
-    show_findings: bool,
-    timings: &mut Timings,
-) -> Result<render::Output, BuildError> {
-    let t = Instant::now();
-    #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
-    let mut files = crate::render_output(site, findings, show_findings)?;
-    timings.render = t.elapsed().as_millis();
-    #[cfg(feature = "pdf")]
-    {
-        let t = Instant::now();
-        findings.extend(crate::pdf::quickref(site, &mut files)?);
-        timings.pdf = t.elapsed().as_millis();
+/// The search index and the quick-reference card of a good build, made from all of its pages.
+/// `serve` makes them after the reload a save triggers: they take longer than everything
+/// else together (~0.7 s on the default site) and only the search box and the PDF use them.
+pub struct SiteWide {
+    site: Box<Site>,
+    pages: render::Output,
+}
+
+impl SiteWide {
+    /// The files this stage adds (path → bytes) and the card's findings.
+    pub fn finish(self) -> Result<(Files, Vec<Finding>), BuildError> {
+        let mut files = self.pages;
+        let before: std::collections::BTreeSet<String> = files.keys().cloned().collect();
+        let findings = crate::render_site_wide(&self.site, &mut files)?;
+        let added = files
+            .into_iter()
+            .filter(|(k, _)| !before.contains(k))
+            .map(|(k, v)| (k, Bytes::from(v)))
+            .collect();
+        Ok((added, findings))
     }
+}
+
+/// Everything `crate::build` produces before writing, findings shown: the best-effort site of a
+/// first build that has content errors.
+fn render_all(site: &Site, findings: &[Finding]) -> Result<render::Output, BuildError> {
+    let mut files = crate::render_pages(site, findings, true)?;
+    crate::render_site_wide(site, &mut files)?;
     Ok(files)
 }
 
@@ -201,6 +220,17 @@ fn failure_from_error(
     config: Option<Box<Config>>,
     timings: Timings,
 ) -> Outcome {
+    Outcome::Failed {
+        problems: problems_from_error(e, root),
+        report: format!("error: {e}\n"),
+        config,
+        fallback: None,
+        timings,
+    }
+}
+
+/// A configuration, theme or other build error as the overlay's one problem.
+pub fn problems_from_error(e: &BuildError, root: &Path) -> Vec<Problem> {
     let (code, file, line, message) = match e {
         BuildError::Config(c) => {
             let (path, message) = match c {
@@ -243,14 +273,7 @@ fn failure_from_error(
         help: None,
         source,
     };
-    let report = format!("error: {e}\n");
-    Outcome::Failed {
-        problems: vec![problem],
-        report,
-        config,
-        fallback: None,
-        timings,
-    }
+    vec![problem]
 }
 
 /// The overlay's data for a failed build, as JSON.

@@ -378,13 +378,27 @@ fn events(shared: &Arc<Shared>, head: bool) -> Response<Body> {
         if tx.send(hello).await.is_err() {
             return;
         }
+        // What the page last heard: a swap that keeps the generation (the search index and the
+        // card arriving after a reload) is not news while the build is good.
+        let mut heard = {
+            let cur = state.borrow();
+            (cur.generation, cur.error.is_some())
+        };
         loop {
             tokio::select! {
                 changed = state.changed() => {
                     if changed.is_err() {
                         break;
                     }
-                    let msg = state_event(&state.borrow_and_update());
+                    let msg = {
+                        let cur = state.borrow_and_update();
+                        let now = (cur.generation, cur.error.is_some());
+                        if now == heard && !now.1 {
+                            continue;
+                        }
+                        heard = now;
+                        state_event(&cur)
+                    };
                     if tx.send(msg).await.is_err() {
                         break;
                     }
