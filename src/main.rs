@@ -463,12 +463,16 @@ fn init(args: InitArgs) -> ExitCode {
     } else {
         format!("  cd {}\n", shell_word(&dir))
     };
+    let serve = if cfg!(feature = "serve") {
+        "  spark-docs serve                   # preview at http://127.0.0.1:1111/ with live reload\n"
+    } else {
+        "  spark-docs build                   # the site into public/\n"
+    };
     println!(
         "
 next steps:
 {cd}  spark-docs check --strict          # every recipe, issue, preset, notebook and script is valid
-  spark-docs serve                   # preview at http://127.0.0.1:1111/ with live reload
-  spark-docs new recipe troubleshoot/<slug> --issue ISSUE-001
+{serve}  spark-docs new recipe troubleshoot/<slug> --issue ISSUE-001
   spark-docs new issue \"<title>\" --recipe troubleshoot/<slug>
   spark-docs new preset spark-connect <scenario>
 
