@@ -759,7 +759,15 @@ pub fn new_preset(opts: &BuildOptions, req: &NewPreset) -> Result<Outcome, Scaff
     let globs = glob_set(&site.config.site.sources.presets);
     let mut candidates: Vec<String> = Vec::new();
     match &req.dir {
-        Some(d) => candidates.push(d.trim_start_matches("./").trim_end_matches('/').to_string()),
+        Some(d) => {
+            let d = d.trim_start_matches("./").trim_end_matches('/');
+            if d.starts_with('/') || d.contains('\\') || d.split('/').any(|seg| seg == "..") {
+                return Err(ScaffoldError::Usage(format!(
+                    "--dir {d}: give a directory inside the site, relative to its root"
+                )));
+            }
+            candidates.push(d.to_string())
+        }
         None => {
             let mut dirs: Vec<&str> = site
                 .presets

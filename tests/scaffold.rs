@@ -349,6 +349,21 @@ fn new_refuses_what_does_not_fit_the_site() {
             &["new", "preset", "spark-connect", "x", "--dir", "elsewhere"],
             "no `[sources] presets` glob",
         ),
+        (
+            &[
+                "new",
+                "preset",
+                "spark-connect",
+                "x",
+                "--dir",
+                "presets/../../outside",
+            ],
+            "inside the site",
+        ),
+        (
+            &["new", "preset", "spark-connect", "x", "--dir", "/tmp"],
+            "inside the site",
+        ),
     ];
     let before = snapshot(&root);
     for (args, wanted) in cases {
