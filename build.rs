@@ -1,5 +1,6 @@
-//! Embeds the default theme (`themes/default/templates` and `static`) into the binary, so the
-//! tool builds any site without a theme directory of its own.
+//! Embeds the default theme (`themes/default/templates`, `static` and `scaffold`) into the
+//! binary, so the tool builds (and `init`/`new` scaffolds) any site without a theme directory of
+//! its own.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -25,7 +26,11 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     println!("cargo:rerun-if-changed=themes/default");
     let mut code = String::new();
-    for (kind, sub) in [("TEMPLATES", "templates"), ("STATIC", "static")] {
+    for (kind, sub) in [
+        ("TEMPLATES", "templates"),
+        ("STATIC", "static"),
+        ("SCAFFOLD", "scaffold"),
+    ] {
         let mut files = Vec::new();
         collect(&root.join(sub), "", &mut files);
         for (name, _) in &files {

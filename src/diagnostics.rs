@@ -197,6 +197,12 @@ pub fn render_human(findings: &[Finding], root: &Path, color: bool) -> String {
 
 /// GitHub workflow commands: `::error file=…,line=…,col=…,title=<code>::<message>`.
 pub fn render_github(findings: &[Finding]) -> String {
+    render_github_at(findings, "")
+}
+
+/// [`render_github`] with `prefix` (the site root relative to the repository, e.g. `docs/`)
+/// before every file, since GitHub resolves annotation paths from the repository root.
+pub fn render_github_at(findings: &[Finding], prefix: &str) -> String {
     let mut out = String::new();
     for f in findings {
         let kind = match f.severity {
@@ -212,7 +218,7 @@ pub fn render_github(findings: &[Finding]) -> String {
         let _ = writeln!(
             out,
             "::{kind} file={},line={},col={},title={}::{}",
-            escape_property(&f.file),
+            escape_property(&format!("{prefix}{}", f.file)),
             f.line.max(1),
             f.column.max(1),
             escape_property(&f.code),

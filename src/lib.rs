@@ -12,6 +12,7 @@ pub mod model;
 pub mod pdf;
 pub mod post;
 pub mod render;
+pub mod scaffold;
 #[cfg(feature = "search")]
 pub mod search;
 #[cfg(feature = "serve")]
@@ -87,6 +88,18 @@ pub fn load_site(opts: &BuildOptions) -> Result<model::Site, BuildError> {
 pub fn check_site(opts: &BuildOptions) -> Result<(PathBuf, Vec<Finding>), BuildError> {
     let site = load_site(opts)?;
     Ok((site.config.root.clone(), check::run(&site)))
+}
+
+/// [`check_site`] restricted to the findings in files of the given kinds (`check --only`); every
+/// rule still runs, since a preset's findings depend on its chart and the policies.
+pub fn check_site_kinds(
+    opts: &BuildOptions,
+    only: &[check::SourceKind],
+) -> Result<(PathBuf, Vec<Finding>), BuildError> {
+    let site = load_site(opts)?;
+    let mut findings = check::run(&site);
+    check::retain_kinds(&site, &mut findings, only);
+    Ok((site.config.root.clone(), findings))
 }
 
 /// Renders a loaded site's pages into the in-memory output (pages post-processed, plus raw and

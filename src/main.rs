@@ -53,6 +53,112 @@ enum Command {
     /// at start or the address cannot be bound.
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Create a new site: site.toml, sample sources of every kind, and the GitHub Pages workflow.
+    ///
+    /// Writes into DIR (default: the current directory; created when missing) a site that builds
+    /// and passes `check --strict`: site.toml; content/recipes (a troubleshooting recipe and a
+    /// deployment recipe), content/issues (ISSUE-001), content/notebooks, content/scripts;
+    /// presets/charts/spark-connect (a chart contract with a preset) and presets/policies (Rego);
+    /// .github/workflows/pages.yml, which checks and deploys the site to GitHub Pages; and a
+    /// .gitignore for public/. Refuses to overwrite any existing file (exit 2, nothing written).
+    Init(InitArgs),
+    /// Add a recipe, issue or preset to a site, from the theme's templates.
+    ///
+    /// Each file follows the site's conventions (its configured directories, troubleshooting
+    /// sections, issue IDs and chart contracts); the templates are `scaffold/*` of the theme and a
+    /// site overrides them in `<root>/themes/<theme>/scaffold/`. The new file is checked like
+    /// `spark-docs check` checks it: its findings are printed, and errors make the exit code 1.
+    /// An existing file is never overwritten (exit 2).
+    New(NewArgs),
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// Directory of the new site [default: the current directory].
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// Site title, shown in the header and in every <title>.
+    #[arg(long)]
+    title: Option<String>,
+    /// The composite action the Pages workflow runs, as `owner/repo@ref`.
+    #[arg(long, value_name = "OWNER/REPO@REF", default_value_t = spark_docs::scaffold::default_action())]
+    action: String,
+}
+
+#[derive(clap::Args)]
+struct NewArgs {
+    #[command(subcommand)]
+    what: NewCommand,
+}
+
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// Site root: the directory holding site.toml and the sources it names.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Configuration file [default: <root>/site.toml].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// A recipe: <recipes>/<category>/<slug>.md.
+    ///
+    /// Recipes in the site's troubleshooting categories get Symptoms, Diagnosis, Solution,
+    /// Verification and References (and `signatures:` in the front matter); others get Goal,
+    /// Prerequisites, Steps, Verification and References. With --issue the recipe's front matter
+    /// lists the issue, so the issue's page links to the recipe and back.
+    Recipe {
+        /// Category and slug, e.g. troubleshoot/driver-oom (URL /recipes/troubleshoot/driver-oom/).
+        #[arg(value_name = "CATEGORY/SLUG")]
+        path: String,
+        /// An issue this recipe covers (ISSUE-NNN; it must exist). Repeat for several.
+        #[arg(long, value_name = "ISSUE-NNN")]
+        issue: Vec<String>,
+        /// Title [default: from the slug].
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// An issue (incident write-up): <issues>/ISSUE-NNN-<slug>.md.
+    ///
+    /// The ID is the next free one unless --id is given. An issue no page references is reported
+    /// as `issue-orphan` (a warning) until a recipe lists it: create both at once with --recipe,
+    /// or later with `spark-docs new recipe <category>/<slug> --issue ISSUE-NNN`.
+    Issue {
+        /// Title of the incident.
+        title: String,
+        /// The ID [default: one more than the highest ID of the site].
+        #[arg(long, value_name = "ISSUE-NNN")]
+        id: Option<String>,
+        /// Also create the recipe that covers this issue, e.g. troubleshoot/driver-oom.
+        #[arg(long, value_name = "CATEGORY/SLUG")]
+        recipe: Option<String>,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// A preset: values-scenario-<scenario>.yaml for one of the site's charts.
+    ///
+    /// Written beside the chart's existing presets (else into the chart's directory), with the
+    /// header comment presets carry (description, components, Spark version, tested-with, the
+    /// `helm install` line) and the chart's components with their `enabled` defaults from its
+    /// values.yaml, so it validates against the chart contract (values.yaml, values.schema.json).
+    Preset {
+        /// The chart: its name in Chart.yaml, its directory, or a [chart_paths] key.
+        chart: String,
+        /// Scenario name, e.g. jupyter-connect-k8s.
+        scenario: String,
+        /// Directory to write to, relative to the root (must be covered by [sources] presets).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<String>,
+        /// Title, the first line of the description [default: from the scenario].
+        #[arg(long)]
+        title: Option<String>,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -79,6 +185,43 @@ struct CheckArgs {
     /// Treat warnings as errors for the exit code.
     #[arg(long)]
     strict: bool,
+    /// Report only the findings in these kinds of source (comma-separated). `presets` covers the
+    /// preset values files, the chart contracts they target and the policies. Every rule still
+    /// runs: a preset is checked against its chart and the policies as usual.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND")]
+    only: Vec<Kind>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Kind {
+    /// Recipes (`[sources] recipes`)
+    #[value(alias = "recipe")]
+    Recipes,
+    /// Issues (`[sources] issues`)
+    #[value(alias = "issue")]
+    Issues,
+    /// Presets, chart contracts and policies
+    #[value(alias = "preset")]
+    Presets,
+    /// Notebooks (`[sources] notebooks`)
+    #[value(alias = "notebook")]
+    Notebooks,
+    /// Scripts (`[sources] scripts`)
+    #[value(alias = "script")]
+    Scripts,
+}
+
+impl From<Kind> for spark_docs::check::SourceKind {
+    fn from(k: Kind) -> Self {
+        use spark_docs::check::SourceKind as S;
+        match k {
+            Kind::Recipes => S::Recipes,
+            Kind::Issues => S::Issues,
+            Kind::Presets => S::Presets,
+            Kind::Notebooks => S::Notebooks,
+            Kind::Scripts => S::Scripts,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -150,6 +293,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve(args),
+        Command::Init(args) => init(args),
+        Command::New(args) => new(args),
     }
 }
 
@@ -170,7 +315,8 @@ fn check(args: CheckArgs) -> ExitCode {
         config: args.config,
         ..Default::default()
     };
-    let (root, findings) = match spark_docs::check_site(&opts) {
+    let only: Vec<spark_docs::check::SourceKind> = args.only.iter().map(|&k| k.into()).collect();
+    let (root, findings) = match spark_docs::check_site_kinds(&opts, &only) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -181,7 +327,10 @@ fn check(args: CheckArgs) -> ExitCode {
     match args.format {
         Format::Human => print!("{}", diagnostics::render_human(&findings, &root, color)),
         Format::Json => println!("{}", diagnostics::render_json(&findings)),
-        Format::Github => print!("{}", diagnostics::render_github(&findings)),
+        Format::Github => print!(
+            "{}",
+            diagnostics::render_github_at(&findings, &workspace_prefix(&root))
+        ),
     }
     let summary = diagnostics::summarize(&findings);
     if summary.errors > 0 || (args.strict && summary.warnings > 0) {
@@ -269,4 +418,173 @@ fn serve(args: ServeArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The site root relative to the current directory (`docs/` when checking `--root docs` from
+/// the repository root; empty for `.`): GitHub resolves annotation paths from the workspace.
+fn workspace_prefix(root: &std::path::Path) -> String {
+    let Ok(cwd) = std::env::current_dir().and_then(|d| d.canonicalize()) else {
+        return String::new();
+    };
+    match root.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            let rel = spark_docs::load::rel_path(std::path::Path::new(""), rel);
+            format!("{rel}/")
+        }
+        _ => String::new(),
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    let opts = spark_docs::scaffold::InitOptions {
+        dir: args.dir.clone(),
+        title: args.title,
+        action: Some(args.action.clone()),
+    };
+    let outcome = match spark_docs::scaffold::init(&opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    println!(
+        "created a spark-docs site in {} ({} files):",
+        outcome.root.display(),
+        outcome.created.len()
+    );
+    for c in &outcome.created {
+        println!("  {}", c.rel);
+    }
+    let code = report_findings(&outcome);
+    let dir = args.dir.display().to_string();
+    let cd = if dir == "." {
+        String::new()
+    } else {
+        format!("  cd {}\n", shell_word(&dir))
+    };
+    let serve = if cfg!(feature = "serve") {
+        "  spark-docs serve                   # preview at http://127.0.0.1:1111/ with live reload\n"
+    } else {
+        "  spark-docs build                   # the site into public/\n"
+    };
+    println!(
+        "
+next steps:
+{cd}  spark-docs check --strict          # every recipe, issue, preset, notebook and script is valid
+{serve}  spark-docs new recipe troubleshoot/<slug> --issue ISSUE-001
+  spark-docs new issue \"<title>\" --recipe troubleshoot/<slug>
+  spark-docs new preset spark-connect <scenario>
+
+publish on GitHub Pages: push to a GitHub repository, then Settings -> Pages -> Source: GitHub Actions.
+.github/workflows/pages.yml checks and builds the site with the action {} on every push to main.",
+        args.action
+    );
+    code
+}
+
+/// Quotes a path for a shell command line when it needs it.
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Prints the findings of the files a scaffold command wrote; exit code 1 on errors.
+fn report_findings(outcome: &spark_docs::scaffold::Outcome) -> ExitCode {
+    if outcome.findings.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!(
+        "{}",
+        diagnostics::render_human(&outcome.findings, &outcome.root, color)
+    );
+    if diagnostics::summarize(&outcome.findings).errors > 0 {
+        eprintln!("error: the new file has errors (it was written; fix it or delete it)");
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn new(args: NewArgs) -> ExitCode {
+    use spark_docs::scaffold;
+    let result = match args.what {
+        NewCommand::Recipe {
+            path,
+            issue,
+            title,
+            site,
+        } => {
+            let opts = site_options(&site);
+            let req = scaffold::NewRecipe {
+                path,
+                issues: issue,
+                title,
+            };
+            opts.map(|o| scaffold::new_recipe(&o, &req))
+        }
+        NewCommand::Issue {
+            title,
+            id,
+            recipe,
+            site,
+        } => {
+            let opts = site_options(&site);
+            let req = scaffold::NewIssue { title, id, recipe };
+            opts.map(|o| scaffold::new_issue(&o, &req))
+        }
+        NewCommand::Preset {
+            chart,
+            scenario,
+            dir,
+            title,
+            site,
+        } => {
+            let opts = site_options(&site);
+            let req = scaffold::NewPreset {
+                chart,
+                scenario,
+                dir,
+                title,
+            };
+            opts.map(|o| scaffold::new_preset(&o, &req))
+        }
+    };
+    let outcome = match result {
+        Err(code) => return code,
+        Ok(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(e.exit_code() as u8);
+        }
+        Ok(Ok(o)) => o,
+    };
+    for c in &outcome.created {
+        match &c.url {
+            Some(url) => println!("created {} (page {url})", c.rel),
+            None => println!("created {}", c.rel),
+        }
+    }
+    let code = report_findings(&outcome);
+    for f in outcome.findings.iter().filter(|f| f.code == "issue-orphan") {
+        if let Some(id) = f.message.strip_prefix("no page references ") {
+            println!(
+                "next: write the recipe that fixes it: spark-docs new recipe troubleshoot/<slug> --issue {id}"
+            );
+        }
+    }
+    code
+}
+
+fn site_options(site: &SiteArgs) -> Result<BuildOptions, ExitCode> {
+    Ok(BuildOptions {
+        root: canonical_root(&site.root)?,
+        config: site.config.clone(),
+        ..Default::default()
+    })
 }

@@ -183,3 +183,91 @@ fn apply_config(cx: &Context, findings: &mut Vec<Finding>) {
         }
     });
 }
+
+/// A kind of source, for `spark-docs check --only`: keeps the findings in files of that kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// Files under `[sources] recipes`.
+    Recipes,
+    /// Files under `[sources] issues`.
+    Issues,
+    /// Preset values files (`[sources] presets`), the chart contracts they target (every file of
+    /// a chart directory) and the Rego policies (`[sources] policies`).
+    Presets,
+    /// Files under `[sources] notebooks`.
+    Notebooks,
+    /// Files under `[sources] scripts`.
+    Scripts,
+}
+
+/// `content/recipes/`, `./content/recipes` → `content/recipes`.
+fn normalize_dir(dir: &str) -> &str {
+    let d = dir.trim_start_matches("./").trim_end_matches('/');
+    if d == "." {
+        ""
+    } else {
+        d
+    }
+}
+
+fn is_under(file: &str, dir: &str) -> bool {
+    let dir = normalize_dir(dir);
+    dir.is_empty() || file == dir || file.starts_with(&format!("{dir}/"))
+}
+
+impl SourceKind {
+    /// Whether the root-relative `file` is a source of this kind on `site`.
+    pub fn owns(self, site: &Site, file: &str) -> bool {
+        let s = &site.config.site.sources;
+        let under = |dir: &Option<String>| dir.as_deref().is_some_and(|d| is_under(file, d));
+        match self {
+            SourceKind::Recipes => under(&s.recipes),
+            SourceKind::Issues => under(&s.issues),
+            SourceKind::Notebooks => under(&s.notebooks),
+            SourceKind::Scripts => under(&s.scripts),
+            SourceKind::Presets => {
+                if under(&s.policies) || site.presets.iter().any(|p| p.source.rel == file) {
+                    return true;
+                }
+                if site.charts.iter().any(|c| is_under(file, &c.rel)) {
+                    return true;
+                }
+                // Files the globs name, loaded or not (a preset that is not valid UTF-8), and the
+                // files of chart directories that did not load (`chart-invalid`).
+                let glob_set = |globs: &[String]| {
+                    let mut b = globset::GlobSetBuilder::new();
+                    for g in globs {
+                        if let Ok(glob) =
+                            globset::GlobBuilder::new(g).literal_separator(true).build()
+                        {
+                            b.add(glob);
+                        }
+                    }
+                    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+                };
+                if glob_set(&s.presets).is_match(file) {
+                    return true;
+                }
+                let charts = glob_set(&s.charts);
+                let mut dir = file;
+                loop {
+                    if charts.is_match(dir) {
+                        return true;
+                    }
+                    match dir.rfind('/') {
+                        Some(i) => dir = &dir[..i],
+                        None => return false,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Keeps only the findings in files of the given kinds (all of them when `only` is empty).
+pub fn retain_kinds(site: &Site, findings: &mut Vec<Finding>, only: &[SourceKind]) {
+    if only.is_empty() {
+        return;
+    }
+    findings.retain(|f| only.iter().any(|k| k.owns(site, &f.file)));
+}

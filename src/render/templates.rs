@@ -5,7 +5,7 @@ use crate::config::Config;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-mod embedded {
+pub(crate) mod embedded {
     include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
 }
 
