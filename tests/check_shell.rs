@@ -370,4 +370,9 @@ fn positions_are_one_based_within_the_code() {
     assert_eq!((e.line, e.column), (3, 11), "{e:?}");
     assert!(e.message.contains("`fi`"), "{e:?}");
     assert!(syntax_errors("kubectl get pods -n spark | grep -i error\n").is_empty());
+    // bash stops at the `(`, not at the end of the block.
+    let e = &syntax_errors("kubectl get pods | grep -E (Crash\nkubectl get pods\n")[0];
+    assert_eq!((e.line, e.column), (1, 28), "{e:?}");
+    assert!(e.message.contains("unexpected `(`"), "{e:?}");
+    assert!(syntax_errors("declare -a parts=(a b)\nlocal x=(1 2)\n").is_empty());
 }

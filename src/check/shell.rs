@@ -805,6 +805,10 @@ fn parse_error(e: ParseError, tokens: &[Token], lines: &Lines, len: usize) -> Sh
             if let Some(e) = cond_error(tokens, err_index) {
                 return e;
             }
+            // `grep -E (Crash`: brush reads on to the end; bash stops at the `(`.
+            if let Some(e) = paren_after_word(tokens, err_index) {
+                return e;
+            }
             let last = tokens.iter().rposition(|t| !is_op(t, &["\n"]));
             if let Some(t) = last.and_then(|i| tokens.get(i)) {
                 if is_op(t, &["&&", "||", "|", "|&"]) {

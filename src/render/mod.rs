@@ -233,6 +233,28 @@ pub fn preset_components(values: &serde_yaml_ng::Value) -> Vec<&'static str> {
         .collect()
 }
 
+/// Components a scenario works with that its preset does not deploy (they come from their own
+/// releases, e.g. Airflow or the kubeflow Spark Operator): named by the scenario, like
+/// `airflow-operator`, and absent from `deployed`.
+pub fn scenario_external_components(scenario: &str, deployed: &[&str]) -> Vec<&'static str> {
+    const WORDS: &[(&str, &str)] = &[
+        ("connect", "Connect"),
+        ("jupyter", "Jupyter"),
+        ("airflow", "Airflow"),
+        ("standalone", "Standalone"),
+        ("operator", "Operator"),
+        ("minio", "MinIO"),
+        ("metastore", "Metastore"),
+    ];
+    let words: Vec<&str> = scenario.split(['-', '_', '.']).collect();
+    COMPONENTS
+        .iter()
+        .copied()
+        .filter(|c| !deployed.contains(c))
+        .filter(|c| WORDS.iter().any(|(w, name)| name == c && words.contains(w)))
+        .collect()
+}
+
 /// The settings that tell presets apart, from the preset's own values.
 pub fn preset_key_settings(values: &serde_yaml_ng::Value) -> Vec<(String, String)> {
     const SUFFIXES: &[&str] = &[
@@ -523,15 +545,21 @@ impl Ctx<'_> {
             .into_iter()
             .map(|(k, v)| json!({"key": k, "value": v}))
             .collect();
+        let scenario = p
+            .stem
+            .trim_start_matches("values-scenario-")
+            .trim_start_matches("values-");
+        let components = preset_components(&effective);
         json!({
-            "title": p.stem.trim_start_matches("values-scenario-").trim_start_matches("values-"),
+            "title": scenario,
             "url": site.url(PageRef::Preset(i)),
             "file_name": p.file_name,
             "chart": site.preset_chart_name(i),
             "chart_title": chart.map(|c| c.name.clone()).unwrap_or_else(|| "(unknown chart)".into()),
-            "scenario": p.stem.trim_start_matches("values-scenario-").trim_start_matches("values-"),
+            "scenario": scenario,
             "spark_version": site.preset_spark_version(i),
-            "components": preset_components(&effective),
+            "components": components,
+            "external_components": scenario_external_components(scenario, &components),
             "key_settings": key_settings,
         })
     }
@@ -965,7 +993,10 @@ impl Ctx<'_> {
                     let version = p["spark_version"].as_str().unwrap_or("").to_string();
                     let row = json!({
                         "title": p["title"], "url": p["url"], "chart_title": p["chart_title"],
-                        "cells": COMPONENTS.iter().map(|c| p["components"].as_array().is_some_and(|cs| cs.iter().any(|x| x == c))).collect::<Vec<_>>(),
+                        "cells": COMPONENTS.iter().map(|c| {
+                            let has = |key: &str| p[key].as_array().is_some_and(|cs| cs.iter().any(|x| x == c));
+                            if has("components") { "on" } else if has("external_components") { "external" } else { "off" }
+                        }).collect::<Vec<_>>(),
                     });
                     match matrix
                         .iter_mut()
@@ -1089,5 +1120,24 @@ impl Ctx<'_> {
             "",
             json!({}),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scenario_external_components;
+
+    #[test]
+    fn scenario_names_components_the_preset_leaves_to_other_releases() {
+        assert_eq!(
+            scenario_external_components("airflow-operator", &["MinIO"]),
+            ["Airflow", "Operator"]
+        );
+        assert_eq!(
+            scenario_external_components("jupyter-connect-k8s", &["Connect", "Jupyter", "MinIO"]),
+            Vec::<&str>::new()
+        );
+        // Words, not substrings: "k8s-submit" names nothing.
+        assert!(scenario_external_components("airflow-k8s-submit", &[]) == ["Airflow"]);
     }
 }
