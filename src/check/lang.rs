@@ -1433,7 +1433,10 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "minutes in debug builds; run with --ignored"]
+    #[cfg_attr(
+        debug_assertions,
+        ignore = "minutes in debug builds (a tenth of a second in release); run with --ignored"
+    )]
     fn python_deep_nesting_is_an_error_not_a_crash() {
         let ok = "x = ".to_string() + &"(".repeat(200) + "1" + &")".repeat(200);
         assert_eq!(python_error(&ok, neutral), None);
@@ -1527,40 +1530,5 @@ mod tests {
         assert_eq!(line_col("ab\ncé\nd", 6), (2, 3));
         assert_eq!(line_col("ab", 99), (1, 3));
         assert_eq!(char_column("x\néa", 2, 3), 2);
-    }
-}
-
-#[cfg(test)]
-mod timing_tmp {
-    #[test]
-    #[ignore]
-    fn timing() {
-        let opts = crate::BuildOptions {
-            root: "/work/main".into(),
-            ..Default::default()
-        };
-        let t = std::time::Instant::now();
-        let site = crate::load_site(&opts).unwrap();
-        println!("load {:?}", t.elapsed());
-        let cx = super::Context::new(&site);
-        for (name, rule) in [
-            (
-                "shell",
-                crate::check::shell::check
-                    as fn(&super::Context) -> Vec<crate::diagnostics::Finding>,
-            ),
-            ("helm", crate::check::helm::check),
-            ("lang", super::check),
-            ("values", crate::check::values::check),
-            ("policy", crate::check::policy::check),
-            ("links", crate::check::links::check),
-            ("issues", crate::check::issues::check),
-            ("notebook", crate::check::notebook::check),
-            ("scripts", crate::check::scripts::check),
-        ] {
-            let t = std::time::Instant::now();
-            let n = rule(&cx).len();
-            println!("{name}: {n} findings in {:?}", t.elapsed());
-        }
     }
 }
