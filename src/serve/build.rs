@@ -47,9 +47,14 @@ impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} ms (load {}, check {}, render {}, search index and card {})",
-            self.total, self.load, self.check, self.render, self.site_wide
-        )
+            "{} ms (load {}, check {}, render {}",
+            self.total, self.load, self.check, self.render
+        )?;
+        // Rebuilds make the search index and the card afterwards, on another thread.
+        if self.site_wide > 0 {
+            write!(f, ", search index and card {}", self.site_wide)?;
+        }
+        f.write_str(")")
     }
 }
 
