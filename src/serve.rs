@@ -117,7 +117,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
             let t = std::time::Instant::now();
             match site_wide.finish() {
                 Ok((extra, card)) => {
-                    files.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    files.extend(extra.clone());
                     first_site_wide = extra;
                     findings.extend(card);
                 }
@@ -198,8 +198,15 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
             std::thread::Builder::new()
                 .name("spark-docs-builder".into())
                 .spawn(move || {
-                    let site_wide = first_site_wide;
-                    builder_loop(rx, watches, &build_opts, &shared, &stop, color, site_wide);
+                    builder_loop(
+                        rx,
+                        watches,
+                        &build_opts,
+                        &shared,
+                        &stop,
+                        color,
+                        first_site_wide,
+                    );
                     let _ = done_tx.send(());
                 })?;
             Some(done_rx)

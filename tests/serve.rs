@@ -128,15 +128,22 @@ impl Server {
 
     /// Polls `path` until its body contains `needle`.
     fn wait_for_text(&self, path: &str, needle: &str) -> Response {
+        self.wait_until(path, &format!("never showed {needle:?}"), |r| {
+            r.text().contains(needle)
+        })
+    }
+
+    /// Polls `path` until `done` holds for the response; `never` says what did not happen.
+    fn wait_until(&self, path: &str, never: &str, done: impl Fn(&Response) -> bool) -> Response {
         let deadline = Instant::now() + REBUILD_TIMEOUT;
         loop {
             let r = self.get(path);
-            if r.text().contains(needle) {
+            if done(&r) {
                 return r;
             }
             assert!(
                 Instant::now() < deadline,
-                "{path} never showed {needle:?}; stderr:\n{}",
+                "{path} {never}; stderr:\n{}",
                 self.stderr()
             );
             std::thread::sleep(Duration::from_millis(50));
@@ -804,20 +811,10 @@ fn the_search_index_and_the_card_follow_an_edit_without_another_reload() {
     let data = events.wait_for("reload", &s);
     assert!(data.contains("\"generation\":1"), "{data}");
     for (path, old) in site_wide.iter().zip(&before) {
-        let deadline = Instant::now() + REBUILD_TIMEOUT;
-        loop {
-            let r = s.get(path);
+        s.wait_until(path, "did not change after the edit", |r| {
             assert_eq!(r.status, 200, "{path} was not served while being remade");
-            if r.body != *old {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{path} did not change after the edit; stderr:\n{}",
-                s.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            r.body != *old
+        });
     }
     assert!(
         s.stderr()

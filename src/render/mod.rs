@@ -234,24 +234,18 @@ pub fn preset_components(values: &serde_yaml_ng::Value) -> Vec<&'static str> {
 }
 
 /// Components a scenario works with that its preset does not deploy (they come from their own
-/// releases, e.g. Airflow or the kubeflow Spark Operator): named by the scenario, like
+/// releases, e.g. Airflow or the kubeflow Spark Operator): named by a word of the scenario, like
 /// `airflow-operator`, and absent from `deployed`.
 pub fn scenario_external_components(scenario: &str, deployed: &[&str]) -> Vec<&'static str> {
-    const WORDS: &[(&str, &str)] = &[
-        ("connect", "Connect"),
-        ("jupyter", "Jupyter"),
-        ("airflow", "Airflow"),
-        ("standalone", "Standalone"),
-        ("operator", "Operator"),
-        ("minio", "MinIO"),
-        ("metastore", "Metastore"),
-    ];
-    let words: Vec<&str> = scenario.split(['-', '_', '.']).collect();
+    let words: Vec<String> = scenario
+        .split(['-', '_', '.'])
+        .map(str::to_lowercase)
+        .collect();
     COMPONENTS
         .iter()
         .copied()
         .filter(|c| !deployed.contains(c))
-        .filter(|c| WORDS.iter().any(|(w, name)| name == c && words.contains(w)))
+        .filter(|c| words.contains(&c.to_lowercase()))
         .collect()
 }
 
@@ -1138,6 +1132,9 @@ mod tests {
             Vec::<&str>::new()
         );
         // Words, not substrings: "k8s-submit" names nothing.
-        assert!(scenario_external_components("airflow-k8s-submit", &[]) == ["Airflow"]);
+        assert_eq!(
+            scenario_external_components("airflow-k8s-submit", &[]),
+            ["Airflow"]
+        );
     }
 }

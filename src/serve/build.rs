@@ -130,17 +130,21 @@ pub fn build(opts: &BuildOptions, first: bool, color: bool) -> Outcome {
     timings.render = t.elapsed().as_millis();
     timings.total = started.elapsed().as_millis();
     match rendered {
-        Ok(pages) => Outcome::Built {
-            files: into_files(pages.clone()),
-            base_path,
-            config,
-            findings,
-            timings,
-            site_wide: SiteWide {
-                site: Box::new(site),
-                pages,
-            },
-        },
+        Ok(pages) => {
+            let files = into_files(pages);
+            Outcome::Built {
+                // The worker shares the page bytes: no copy on the way to the reload.
+                site_wide: SiteWide {
+                    site: Box::new(site),
+                    pages: files.clone(),
+                },
+                files,
+                base_path,
+                config,
+                findings,
+                timings,
+            }
+        }
         Err(e) => failure_from_error(&e, &root, Some(config), timings),
     }
 }
@@ -150,18 +154,21 @@ pub fn build(opts: &BuildOptions, first: bool, color: bool) -> Outcome {
 /// else together (~0.7 s on the default site) and only the search box and the PDF use them.
 pub struct SiteWide {
     site: Box<Site>,
-    pages: render::Output,
+    pages: Files,
 }
 
 impl SiteWide {
     /// The files this stage adds (path → bytes) and the card's findings.
     pub fn finish(self) -> Result<(Files, Vec<Finding>), BuildError> {
-        let mut files = self.pages;
-        let before: std::collections::BTreeSet<String> = files.keys().cloned().collect();
+        let mut files: render::Output = self
+            .pages
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_vec()))
+            .collect();
         let findings = crate::render_site_wide(&self.site, &mut files)?;
         let added = files
             .into_iter()
-            .filter(|(k, _)| !before.contains(k))
+            .filter(|(k, _)| !self.pages.contains_key(k))
             .map(|(k, v)| (k, Bytes::from(v)))
             .collect();
         Ok((added, findings))
