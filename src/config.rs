@@ -20,6 +20,14 @@ pub enum ConfigError {
         key: String,
         value: String,
     },
+    #[error("{}:{line}: unknown rule code `{code}` in [check] severity{}\n  = help: `spark-docs rules` lists every code", path.display(), match suggestion { Some(s) => format!("; did you mean `{s}`?"), None => String::new() })]
+    UnknownRule {
+        path: PathBuf,
+        /// 1-based line of the key in the file (0 when it cannot be found).
+        line: usize,
+        code: String,
+        suggestion: Option<String>,
+    },
     #[error("{path}: `{key}` = `{value}`: {message}")]
     Invalid {
         path: PathBuf,
@@ -177,6 +185,7 @@ impl Config {
             site,
         };
         config.validate()?;
+        config.validate_rule_codes(&text)?;
         Ok(config)
     }
 
@@ -265,6 +274,23 @@ impl Config {
         Ok(())
     }
 
+    /// Every key of `[check] severity` must name a rule of the registry: a misspelt code would
+    /// otherwise leave the rule on without a word.
+    fn validate_rule_codes(&self, text: &str) -> Result<(), ConfigError> {
+        use crate::check::codes::Code;
+        for code in self.site.check.severity.keys() {
+            if Code::from_name(code).is_none() {
+                return Err(ConfigError::UnknownRule {
+                    path: self.file.clone(),
+                    line: key_line(text, code),
+                    code: code.clone(),
+                    suggestion: Code::suggest(code).map(|c| c.as_str().to_string()),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The path part of `base_url`, always starting and ending with `/` (e.g. `/spark-docs/`).
     pub fn base_path(&self) -> String {
         let url = &self.site.base_url;
@@ -298,6 +324,22 @@ impl Config {
     pub fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
     }
+}
+
+/// The 1-based line where `key` is written as a TOML key (bare or quoted), 0 when not found.
+fn key_line(text: &str, key: &str) -> usize {
+    let quoted = [format!("\"{key}\""), format!("'{key}'")];
+    text.lines()
+        .position(|l| {
+            quoted.iter().any(|q| l.contains(q.as_str()))
+                || l.trim_start().strip_prefix(key).is_some_and(|rest| {
+                    let rest = rest.trim_start();
+                    rest.starts_with('=') || rest.starts_with('.')
+                })
+                || l.contains(&format!(".{key} ="))
+                || l.contains(&format!(".{key}="))
+        })
+        .map_or(0, |i| i + 1)
 }
 
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {

@@ -70,6 +70,37 @@ enum Command {
     /// `spark-docs check` checks it: its findings are printed, and errors make the exit code 1.
     /// An existing file is never overwritten (exit 2).
     New(NewArgs),
+    /// List every rule: its code, default severity and what it catches.
+    ///
+    /// The codes are stable: use them in `[check] severity` of site.toml, in
+    /// `<!-- spark-docs-ignore: CODE -->` comments, and with `spark-docs explain CODE`.
+    Rules(RulesArgs),
+    /// Explain a rule: what it checks, why it matters, a bad and a good example, how to silence it.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: RulesFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RulesFormat {
+    /// One line per rule, grouped by family
+    Human,
+    /// An array of {code, family, severity, summary, explanation}
+    Json,
+    /// The Markdown table the README carries
+    Markdown,
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// A rule code, e.g. shell-syntax (`spark-docs rules` lists them).
+    #[arg(value_name = "CODE")]
+    code: String,
 }
 
 #[derive(clap::Args)]
@@ -295,6 +326,40 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::Init(args) => init(args),
         Command::New(args) => new(args),
+        Command::Rules(args) => rules(args),
+        Command::Explain(args) => explain(args),
+    }
+}
+
+fn rules(args: RulesArgs) -> ExitCode {
+    use spark_docs::check::codes;
+    match args.format {
+        RulesFormat::Human => print!("{}", codes::human_list()),
+        RulesFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&codes::json()).unwrap_or_default()
+        ),
+        RulesFormat::Markdown => print!("{}", codes::markdown_table()),
+    }
+    ExitCode::SUCCESS
+}
+
+fn explain(args: ExplainArgs) -> ExitCode {
+    use spark_docs::check::codes::{self, Code};
+    let name = args.code.trim().to_ascii_lowercase();
+    match Code::from_name(&name) {
+        Some(code) => {
+            print!("{}", codes::explain(code));
+            ExitCode::SUCCESS
+        }
+        None => {
+            match Code::suggest(&name) {
+                Some(s) => eprintln!("error: no rule `{}`; did you mean `{s}`?", args.code),
+                None => eprintln!("error: no rule `{}`", args.code),
+            }
+            eprintln!("  = help: `spark-docs rules` lists every code");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! findings (rules never print). `run` executes them in parallel, then applies `[check]` from
 //! site.toml (severity overrides, ignored paths) and per-block ignores.
 
+pub mod codes;
 pub mod helm;
 pub mod issues;
 pub mod lang;

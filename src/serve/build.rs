@@ -258,6 +258,21 @@ pub fn problems_from_error(e: &BuildError, root: &Path) -> Vec<Problem> {
                     value,
                     message,
                 } => (path, format!("`{key}` = `{value}`: {message}")),
+                ConfigError::UnknownRule {
+                    path,
+                    line,
+                    code,
+                    suggestion,
+                } => (
+                    path,
+                    format!(
+                        "line {line}: unknown rule code `{code}` in [check] severity{}",
+                        suggestion
+                            .as_ref()
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_default()
+                    ),
+                ),
             };
             // `describe_toml_error` puts the line first: "line 3: expected …".
             let (line, message) = match message
