@@ -15,9 +15,9 @@
 //! a `$` expansion or a command substitution. Keys are checked with the shared values-interface
 //! walker of `values.rs`.
 
-use super::values::{display_path, Interface, Lookup, Seg};
 use super::Context;
 use crate::diagnostics::{Finding, Severity};
+use crate::model::values::{display_path, Interface, Lookup, Seg};
 use std::collections::{HashMap, HashSet};
 
 // ---------------------------------------------------------------------------------------------
@@ -948,30 +948,16 @@ fn resolve_chart(cx: &Context, path: &str) -> ChartRes {
 
 struct Checker<'c, 's> {
     cx: &'c Context<'s>,
-    /// Values interfaces by chart directory (`None`: not loadable).
-    interfaces: HashMap<String, Option<Interface>>,
+    /// Values interfaces by chart directory (`None`: not a chart of the site).
+    interfaces: HashMap<String, Option<Interface<'s>>>,
 }
 
-impl Checker<'_, '_> {
-    fn interface(&mut self, rel: &str) -> Option<&Interface> {
+impl<'s> Checker<'_, 's> {
+    fn interface(&mut self, rel: &str) -> Option<&Interface<'s>> {
         let site = self.cx.site;
         self.interfaces
             .entry(rel.to_string())
-            .or_insert_with(|| {
-                let loaded;
-                let chart = match site.charts.iter().find(|c| c.rel == rel) {
-                    Some(c) => c,
-                    None => {
-                        loaded = crate::load::chart::load_chart(
-                            &site.config.root,
-                            &site.config.root.join(rel),
-                            &mut Vec::new(),
-                        )?;
-                        &loaded
-                    }
-                };
-                Some(Interface::new(site, chart))
-            })
+            .or_insert_with(|| site.chart_by_rel(rel).map(|id| site.values_interface(id)))
             .as_ref()
     }
 

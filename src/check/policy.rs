@@ -38,6 +38,7 @@ use super::lang::{add_rego_module, compile_rego, on_big_stack, parse_rego_error}
 use super::Context;
 use crate::diagnostics::Finding;
 use crate::load::SourceFile;
+use crate::util::yaml::to_json;
 use std::collections::{BTreeSet, HashSet};
 
 static RULE_HEAD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -117,7 +118,7 @@ fn check_policies(cx: &Context) -> Vec<Finding> {
         if engine.add_data(regorus::Value::from(meta)).is_err() {
             continue;
         }
-        engine.set_input(regorus::Value::from(yaml_to_json(values)));
+        engine.set_input(regorus::Value::from(to_json(values)));
         for rule in &rules {
             match engine.eval_rule(format!("{}.{}", rule.package, rule.name)) {
                 Ok(v) => {
@@ -432,47 +433,6 @@ fn is_test_only(description: &str) -> bool {
     })
 }
 
-/// YAML values as JSON: non-string keys become strings, tags are dropped, non-finite numbers
-/// become strings.
-fn yaml_to_json(v: &serde_yaml_ng::Value) -> serde_json::Value {
-    use serde_yaml_ng::Value as Y;
-    match v {
-        Y::Null => serde_json::Value::Null,
-        Y::Bool(b) => serde_json::Value::Bool(*b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into()
-            } else if let Some(u) = n.as_u64() {
-                u.into()
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map_or_else(
-                    || serde_json::Value::String(n.to_string()),
-                    serde_json::Value::Number,
-                )
-            }
-        }
-        Y::String(s) => serde_json::Value::String(s.clone()),
-        Y::Sequence(s) => serde_json::Value::Array(s.iter().map(yaml_to_json).collect()),
-        Y::Mapping(m) => serde_json::Value::Object(
-            m.iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Y::String(s) => s.clone(),
-                        Y::Null => "null".to_string(),
-                        other => serde_json::to_string(&yaml_to_json(other))
-                            .unwrap_or_default()
-                            .trim_matches('"')
-                            .to_string(),
-                    };
-                    (key, yaml_to_json(v))
-                })
-                .collect(),
-        ),
-        Y::Tagged(t) => yaml_to_json(&t.value),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -581,7 +541,7 @@ mod tests {
         let y: serde_yaml_ng::Value =
             serde_yaml_ng::from_str("1: a\ntrue: b\nx: [1, 2.5, .inf]\n").unwrap();
         assert_eq!(
-            yaml_to_json(&y),
+            to_json(&y),
             serde_json::json!({"1": "a", "true": "b", "x": [1, 2.5, ".inf"]})
         );
     }

@@ -1,5 +1,7 @@
 //! Chart contracts: a directory with `Chart.yaml`, `values.yaml` and an optional
-//! `values.schema.json`, the values interface presets and `--set` flags are checked against.
+//! `values.schema.json`, the values interface presets and `--set` flags are checked against;
+//! and the vendored subcharts of the site's charts (`<chart>/charts/<dependency>/`), loaded here
+//! like any chart so their problems are reported with the rest of the load findings.
 
 use super::{read_source, SourceFile};
 use crate::diagnostics::Finding;
@@ -132,4 +134,45 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
         }
     }
     Some(chart)
+}
+
+/// The directory a dependency is vendored in: `<chart>/charts/<name>/`.
+pub fn dependency_dir(chart: &Chart, dep: &ChartDependency) -> PathBuf {
+    chart.dir.join("charts").join(&dep.name)
+}
+
+/// Loads the vendored dependencies of `charts` (each `<chart>/charts/<name>/` with a
+/// `Chart.yaml`, for the dependencies Chart.yaml names), and theirs in turn, except the charts
+/// already in `charts`. Their problems (invalid Chart.yaml, values.yaml, schema) become findings.
+pub fn load_subcharts(root: &Path, charts: &[Chart], findings: &mut Vec<Finding>) -> Vec<Chart> {
+    let mut subcharts: Vec<Chart> = Vec::new();
+    let mut seen: Vec<PathBuf> = charts.iter().map(|c| canonical(&c.dir)).collect();
+    let mut queue: std::collections::VecDeque<PathBuf> =
+        charts.iter().flat_map(vendored_dirs).collect();
+    while let Some(dir) = queue.pop_front() {
+        let key = canonical(&dir);
+        if seen.contains(&key) || !dir.join("Chart.yaml").is_file() {
+            continue;
+        }
+        seen.push(key);
+        if let Some(c) = load_chart(root, &dir, findings) {
+            queue.extend(vendored_dirs(&c));
+            subcharts.push(c);
+        }
+    }
+    subcharts
+}
+
+/// The vendored dependency directories of a chart, in Chart.yaml order.
+fn vendored_dirs(chart: &Chart) -> Vec<PathBuf> {
+    chart
+        .dependencies
+        .iter()
+        .filter(|d| !d.name.is_empty())
+        .map(|d| dependency_dir(chart, d))
+        .collect()
+}
+
+fn canonical(dir: &Path) -> PathBuf {
+    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
 }

@@ -38,6 +38,8 @@ pub struct Loaded {
     pub issues: Vec<Issue>,
     pub presets: Vec<Preset>,
     pub charts: Vec<Chart>,
+    /// Vendored dependencies of `charts` (`<chart>/charts/<name>/`) that are not in `charts`.
+    pub subcharts: Vec<Chart>,
     pub notebooks: Vec<Notebook>,
     pub scripts: Vec<Script>,
     pub policies: Vec<SourceFile>,
@@ -85,6 +87,7 @@ pub fn load_all(config: &Config) -> Loaded {
             }
         }
     }
+    out.subcharts = chart::load_subcharts(root, &out.charts, &mut out.findings);
     if let Some(dir) = &src.notebooks {
         for file in read_tree(root, dir, &["ipynb"], &mut out.findings) {
             if let Some(n) = notebook::load_notebook(file, &mut out.findings) {

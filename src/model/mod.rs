@@ -1,5 +1,8 @@
 //! model: the one place that knows how sources relate — IDs, slugs, stable URLs, which chart a
-//! preset targets, and the issue ↔ page graph. Everything downstream reads the `Site`.
+//! preset targets, the issue ↔ page graph, and the values interface of each chart (`values`).
+//! Everything downstream reads the `Site`.
+
+pub mod values;
 
 use crate::config::Config;
 use crate::diagnostics::Finding;
@@ -66,6 +69,10 @@ pub struct Site {
     /// For each preset, the index of its chart in `charts`.
     pub preset_chart: Vec<Option<usize>>,
     pub charts: Vec<Chart>,
+    /// Vendored dependencies of `charts` that are not themselves in `charts`.
+    pub subcharts: Vec<Chart>,
+    /// The dependencies of every chart, resolved once (see [`values`]).
+    pub dependencies: values::Dependencies,
     pub notebooks: Vec<Notebook>,
     pub scripts: Vec<Script>,
     pub policies: Vec<SourceFile>,
@@ -87,11 +94,13 @@ impl Site {
             issues,
             presets,
             charts,
+            subcharts,
             notebooks,
             scripts,
             policies,
             mut findings,
         } = loaded;
+        let dependencies = values::Dependencies::resolve(&charts, &subcharts);
         let mut issue_index = BTreeMap::new();
         for (i, issue) in issues.iter().enumerate() {
             if let Some(&first) = issue_index.get(&issue.id) {
@@ -132,6 +141,8 @@ impl Site {
             presets,
             preset_chart,
             charts,
+            subcharts,
+            dependencies,
             notebooks,
             scripts,
             policies,

@@ -158,23 +158,6 @@ fn truthy(v: Option<&serde_yaml_ng::Value>) -> bool {
     matches!(v, Some(serde_yaml_ng::Value::Bool(true)))
 }
 
-fn deep_merge(base: &serde_yaml_ng::Value, over: &serde_yaml_ng::Value) -> serde_yaml_ng::Value {
-    match (base, over) {
-        (serde_yaml_ng::Value::Mapping(a), serde_yaml_ng::Value::Mapping(b)) => {
-            let mut out = a.clone();
-            for (k, v) in b {
-                let merged = match a.get(k) {
-                    Some(existing) => deep_merge(existing, v),
-                    None => v.clone(),
-                };
-                out.insert(k.clone(), merged);
-            }
-            serde_yaml_ng::Value::Mapping(out)
-        }
-        (_, v) => v.clone(),
-    }
-}
-
 /// The components the preset catalog tracks, in matrix column order.
 pub const COMPONENTS: &[&str] = &[
     "Connect",
@@ -526,11 +509,7 @@ impl Ctx<'_> {
         let site = self.site;
         let p = &site.presets[i];
         let chart = site.preset_chart[i].map(|c| &site.charts[c]);
-        let effective = match (chart.and_then(|c| c.values.as_ref()), p.values.as_ref()) {
-            (Some(base), Some(v)) => deep_merge(base, v),
-            (None, Some(v)) => v.clone(),
-            _ => serde_yaml_ng::Value::Null,
-        };
+        let effective = site.preset_effective_values(i);
         let key_settings: Vec<Value> = p
             .values
             .as_ref()

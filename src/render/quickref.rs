@@ -3,7 +3,7 @@
 //! card comes from here: the troubleshooting table, the preset catalog, open and critical issues,
 //! the essential commands, and the footer (site URL, version, build date).
 
-use super::{deep_merge, is_resolved, preset_components, preset_key_settings, COMPONENTS};
+use super::{is_resolved, preset_components, preset_key_settings, COMPONENTS};
 use crate::model::{self, PageRef, Site};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde_json::{json, Value};
@@ -387,11 +387,7 @@ fn presets(site: &Site, href: &dyn Fn(&str) -> String) -> Vec<Value> {
         .map(|i| {
             let p = &site.presets[i];
             let chart = site.preset_chart[i].map(|c| &site.charts[c]);
-            let effective = match (chart.and_then(|c| c.values.as_ref()), p.values.as_ref()) {
-                (Some(base), Some(v)) => deep_merge(base, v),
-                (None, Some(v)) => v.clone(),
-                _ => serde_yaml_ng::Value::Null,
-            };
+            let effective = site.preset_effective_values(i);
             let chart_path = site.preset_chart[i].map(|c| site.chart_command_path(c)).unwrap_or_else(|| "<chart>".into());
             let url = site.url(PageRef::Preset(i));
             let key_settings: Vec<Value> = p

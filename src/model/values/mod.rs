@@ -1,0 +1,236 @@
+//! The values interface of the site's charts: which keys a chart declares through `values.yaml`
+//! and `values.schema.json`, free-form maps, vendored subcharts; and Helm's merge of values over
+//! chart defaults. Model data, not a rule: the dependencies of every chart are resolved once in
+//! [`Site::new`](crate::model::Site::new) (subcharts are loaded by `load`), and the `values` and
+//! `helm` checks read the same [`Interface`] through [`Site::values_interface`].
+//!
+//! The key rule (PRODUCT.md, "What valid means"): a key is known when it appears in the chart's
+//! `values.yaml` or is declared under `properties` (or a matching `patternProperties`) in its
+//! `values.schema.json`. A map accepts unknown children only when its default is an empty map
+//! `{}` or its schema sets `additionalProperties` explicitly (true or a schema). JSON Schema's
+//! implicit openness does not make a typo valid.
+//!
+//! Beyond that rule:
+//! - `global` is always allowed, and accepts any child (known children are still checked);
+//! - keys under a dependency's name (or alias) from Chart.yaml are checked against the vendored
+//!   subchart (`<chart>/charts/<name>/`) together with what the parent declares under that key;
+//!   when the subchart is not vendored, keys the parent does not declare are accepted unless the
+//!   parent's schema closes that map with `additionalProperties: false`; `enabled` (the usual
+//!   dependency condition) is always allowed under a dependency, and `tags` at the top level of
+//!   a chart with dependencies;
+//! - a place the interface says nothing about (no map default with keys, no schema with
+//!   `properties` or `additionalProperties: false`: e.g. a `null` default, an untyped list item)
+//!   accepts any child: there is nothing to check against.
+
+mod interface;
+mod merge;
+
+pub use interface::{Dep, Interface, Lookup, Node};
+pub use merge::{coalesce, merge};
+
+use super::Site;
+use crate::load::Chart;
+use crate::util::yaml::untag;
+use serde_yaml_ng::Value as Y;
+
+/// One step of a values path: a map key or a list index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// `a.b[0].c`; the empty path is `(root)`.
+pub fn display_path(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => {
+                s.push('[');
+                s.push_str(&i.to_string());
+                s.push(']');
+            }
+        }
+    }
+    if s.is_empty() {
+        s.push_str("(root)");
+    }
+    s
+}
+
+/// The closest candidate to `key` by edit distance (case-insensitive), if close enough to be a
+/// plausible typo.
+pub fn suggest<'c>(key: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+    let lower = key.to_lowercase();
+    let limit = (key.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c == key {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase());
+        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+/// The kind of a value as the checks name it.
+pub fn kind_of(v: &Y) -> &'static str {
+    match untag(v) {
+        Y::Null => "null",
+        Y::Bool(_) => "bool",
+        Y::Number(_) => "number",
+        Y::String(_) => "string",
+        Y::Sequence(_) => "list",
+        Y::Mapping(_) => "map",
+        Y::Tagged(_) => "value",
+    }
+}
+
+/// A chart the site reads values from: one of [`Site::charts`] (listed in site.toml or found
+/// beside a preset) or one of [`Site::subcharts`] (a vendored dependency only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChartId {
+    Listed(usize),
+    Vendored(usize),
+}
+
+/// A dependency of a chart, by the key its values live under.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    /// The alias, else the name, from Chart.yaml.
+    pub key: String,
+    /// The vendored subchart (`<chart>/charts/<name>/`), when present.
+    pub chart: Option<ChartId>,
+}
+
+/// The dependencies of every chart, resolved once when the model is built.
+#[derive(Debug, Default)]
+pub struct Dependencies {
+    listed: Vec<Vec<Dependency>>,
+    vendored: Vec<Vec<Dependency>>,
+}
+
+impl Dependencies {
+    pub fn resolve(charts: &[Chart], subcharts: &[Chart]) -> Dependencies {
+        let find = |dir: &std::path::Path| {
+            charts
+                .iter()
+                .position(|c| c.dir == dir)
+                .map(ChartId::Listed)
+                .or_else(|| {
+                    subcharts
+                        .iter()
+                        .position(|c| c.dir == dir)
+                        .map(ChartId::Vendored)
+                })
+        };
+        let of = |chart: &Chart| -> Vec<Dependency> {
+            chart
+                .dependencies
+                .iter()
+                .filter(|d| !d.name.is_empty())
+                .map(|d| Dependency {
+                    key: d
+                        .alias
+                        .clone()
+                        .filter(|a| !a.is_empty())
+                        .unwrap_or_else(|| d.name.clone()),
+                    chart: find(&crate::load::chart::dependency_dir(chart, d)),
+                })
+                .collect()
+        };
+        Dependencies {
+            listed: charts.iter().map(of).collect(),
+            vendored: subcharts.iter().map(of).collect(),
+        }
+    }
+
+    /// The dependencies of a chart.
+    pub fn of(&self, id: ChartId) -> &[Dependency] {
+        let v = match id {
+            ChartId::Listed(i) => self.listed.get(i),
+            ChartId::Vendored(i) => self.vendored.get(i),
+        };
+        v.map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
+impl Site {
+    /// A chart by id.
+    pub fn chart(&self, id: ChartId) -> &Chart {
+        match id {
+            ChartId::Listed(i) => &self.charts[i],
+            ChartId::Vendored(i) => &self.subcharts[i],
+        }
+    }
+
+    /// The chart in directory `rel` (relative to the root), listed or vendored.
+    pub fn chart_by_rel(&self, rel: &str) -> Option<ChartId> {
+        self.charts
+            .iter()
+            .position(|c| c.rel == rel)
+            .map(ChartId::Listed)
+            .or_else(|| {
+                self.subcharts
+                    .iter()
+                    .position(|c| c.rel == rel)
+                    .map(ChartId::Vendored)
+            })
+    }
+
+    /// The values interface of a chart (a view over the model: nothing is loaded or cloned).
+    pub fn values_interface(&self, id: ChartId) -> Interface<'_> {
+        let deps = self
+            .dependencies
+            .of(id)
+            .iter()
+            .map(|d| Dep {
+                key: &d.key,
+                chart: d.chart.map(|c| self.chart(c)),
+            })
+            .collect();
+        Interface::new(self.chart(id), deps)
+    }
+
+    /// The values a preset installs with, as Helm computes them: its chart's defaults with the
+    /// preset merged over them ([`merge`]); the preset alone when the chart has no defaults;
+    /// `null` when the preset has no values.
+    pub fn preset_effective_values(&self, preset: usize) -> Y {
+        let chart = self.preset_chart[preset].map(|c| &self.charts[c]);
+        match (
+            chart.and_then(|c| c.values.as_ref()),
+            self.presets[preset].values.as_ref(),
+        ) {
+            (Some(base), Some(v)) => merge(base, v),
+            (None, Some(v)) => v.clone(),
+            _ => Y::Null,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_close_only() {
+        assert_eq!(
+            suggest("sparkConect", ["sparkConnect", "historyServer"]).as_deref(),
+            Some("sparkConnect")
+        );
+        assert_eq!(suggest("hostname", ["host", "port"]), None);
+        assert_eq!(
+            suggest("Replicas", ["replicas"]).as_deref(),
+            Some("replicas")
+        );
+    }
+}

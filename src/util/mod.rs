@@ -1,0 +1,3 @@
+//! util: small leaf helpers every stage uses; nothing here imports the rest of the crate.
+
+pub mod yaml;
