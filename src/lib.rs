@@ -17,6 +17,7 @@ pub mod scaffold;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod util;
 pub mod write;
 
 use config::{Config, ConfigError};
