@@ -105,11 +105,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
         .par_iter()
         .filter_map(|b| {
             let code = cx.neutralize_placeholders(&b.block.code);
-            let errors = if langs::is_console(&b.block.lang) {
-                console_errors(&code)
-            } else {
-                syntax_errors(&code)
-            };
+            let errors = block_errors(&b.block.lang, &code)?;
             first_finding(&errors).map(|e| {
                 to_finding(e, |sev, line, col, msg| {
                     b.finding(sev, CODE, line, col, msg)
@@ -117,6 +113,18 @@ pub fn check(cx: &Context) -> Vec<Finding> {
             })
         })
         .collect()
+}
+
+/// What bash would say about a code block in `lang`: the whole block for shell languages, the
+/// prompted commands for console transcripts; `None` for any other language.
+pub fn block_errors(lang: &str, code: &str) -> Option<Vec<ShellError>> {
+    if langs::is_console(lang) {
+        Some(console_errors(code))
+    } else if langs::is_shell(lang) {
+        Some(syntax_errors(code))
+    } else {
+        None
+    }
 }
 
 /// The first error, else the first warning.
@@ -144,5 +152,29 @@ pub fn to_finding(
     match &e.help {
         Some(h) => f.with_help(h.clone()),
         None => f,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shell_and_console_language_is_checked() {
+        for lang in ["bash", "sh", "shell", "zsh", "ksh"] {
+            let e = block_errors(lang, "echo ok\nfi\n").expect(lang);
+            assert_eq!((e[0].line, e[0].column), (2, 1), "{lang}: {e:?}");
+        }
+        // Only the prompted lines of a transcript are code: output may be anything.
+        let transcript = "$ kubectl get pods\nNAME (READY\n$ echo \"x\n";
+        for lang in ["console", "shell-session", "shellsession"] {
+            let e = block_errors(lang, transcript).expect(lang);
+            assert_eq!(e.len(), 1, "{lang}: {e:?}");
+            assert_eq!((e[0].line, e[0].column), (3, 8), "{lang}: {e:?}");
+            assert!(e[0].message.contains("unclosed `\"`"), "{lang}: {e:?}");
+        }
+        assert!(block_errors("shellsession", "$ ls\noutput )\n").is_some_and(|e| e.is_empty()));
+        assert!(block_errors("text", "fi").is_none());
+        assert!(block_errors("python", "fi").is_none());
     }
 }

@@ -571,4 +571,31 @@ mod tests {
         assert!(literal(&c[5].chars));
         assert!(!literal(&c[6].chars));
     }
+
+    #[test]
+    fn console_here_documents_and_placeholders() {
+        // The here-document's body is part of its command, so the next prompt is a command again.
+        let re = regex::Regex::new("<[A-Za-z][A-Za-z0-9_.:/-]*>").unwrap();
+        let t = split(
+            "$ cat > v.yaml <<EOF\n> a: 1\n> EOF\n$ helm install <release> ./c -f v.yaml\n",
+            Some(&re),
+            true,
+        );
+        let cmds: Vec<Vec<String>> = t
+            .commands
+            .iter()
+            .map(|c| c.iter().map(Word::text).collect())
+            .collect();
+        assert_eq!(
+            cmds,
+            vec![
+                vec!["cat"],
+                vec!["helm", "install", "<release>", "./c", "-f", "v.yaml"]
+            ]
+        );
+        assert_eq!(t.written, vec!["v.yaml".to_string()]);
+        let release = &t.commands[1][2];
+        assert!(!literal(&release.chars));
+        assert_eq!((release.chars[0].line, release.chars[0].col), (4, 16));
+    }
 }
