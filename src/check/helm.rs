@@ -1,5 +1,6 @@
-//! `helm install|upgrade|template|lint` commands in shell code blocks (bash/sh/shell/zsh, and the
-//! `$ `-prompted lines of console blocks) and in scripts:
+//! `helm install|upgrade|template|lint` commands in shell code blocks (the languages of
+//! [`crate::util::langs`]: bash/sh/shell/zsh/ksh, and the `$ `-prompted lines of console blocks)
+//! and in scripts:
 //!
 //! - `helm-chart-missing`: a local chart path that does not exist (or has no Chart.yaml);
 //! - `helm-set-unknown-key`: a `--set`/`--set-string`/`--set-file`/`--set-json`/`--set-literal`
@@ -8,510 +9,20 @@
 //!   nests maps inside `sparkConf` instead of setting the Spark property);
 //! - `helm-values-file-missing`: a `-f/--values` file that does not exist.
 //!
-//! Commands are split into words by a small shell tokenizer that keeps every character's line
-//! and column (quotes, escapes, `\`-newline continuations, comments, `;`/`&&`/`||`/`|`,
-//! redirections, here-documents). Documentation placeholders (`<release-name>`) are words; a
-//! placeholder chart or values path is never checked, and neither is any word that depends on
-//! a `$` expansion or a command substitution. Keys are checked with the shared values-interface
-//! walker of `values.rs`.
+//! Commands are split into words by the shell checker's word splitter
+//! ([`super::shell::words`]), which keeps every character's line and column (quotes, escapes,
+//! `\`-newline continuations, comments, `;`/`&&`/`||`/`|`, redirections, here-documents), and
+//! console transcripts are read with its prompt extraction. Documentation placeholders
+//! (`<release-name>`) are words; a placeholder chart or values path is never checked, and neither
+//! is any word that depends on a `$` expansion or a command substitution. Keys are checked with
+//! the chart's values interface in the model (`model::values`).
 
+use super::shell::words::{self, literal, text_of, WChar, Word};
 use super::Context;
 use crate::diagnostics::{Finding, Severity};
 use crate::model::values::{display_path, Interface, Lookup, Seg};
+use crate::util::langs;
 use std::collections::{HashMap, HashSet};
-
-// ---------------------------------------------------------------------------------------------
-// Shell words with positions
-// ---------------------------------------------------------------------------------------------
-
-/// A source character with its 1-based position; `ph` when it is part of a placeholder.
-#[derive(Debug, Clone, Copy)]
-struct SChar {
-    c: char,
-    line: usize,
-    col: usize,
-    ph: bool,
-}
-
-/// A character of a shell word after quote removal.
-#[derive(Debug, Clone, Copy)]
-struct WChar {
-    c: char,
-    line: usize,
-    col: usize,
-    /// Produced by a `$` expansion, a command substitution or backticks.
-    dynamic: bool,
-    ph: bool,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Word {
-    chars: Vec<WChar>,
-    quoted: bool,
-}
-
-impl Word {
-    fn text(&self) -> String {
-        self.chars.iter().map(|c| c.c).collect()
-    }
-}
-
-fn text_of(chars: &[WChar]) -> String {
-    chars.iter().map(|c| c.c).collect()
-}
-
-fn literal(chars: &[WChar]) -> bool {
-    chars.iter().all(|c| !c.dynamic && !c.ph)
-}
-
-/// What a shell text tokenizes into.
-#[derive(Default)]
-struct Tokens {
-    commands: Vec<Vec<Word>>,
-    /// Files the code writes (`> file`, `>> file`, `tee file`).
-    written: Vec<String>,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Pending {
-    None,
-    /// The next word is a file written to.
-    Out,
-    /// The next word is read or duplicated: dropped.
-    Drop,
-    /// The next word is a here-document delimiter (`<<-` when true).
-    Heredoc(bool),
-}
-
-struct Lexer<'s> {
-    s: &'s [SChar],
-    i: usize,
-    cur: Option<Word>,
-    cmd: Vec<Word>,
-    out: Tokens,
-    pending: Pending,
-    heredocs: Vec<(String, bool)>,
-}
-
-fn tokenize(s: &[SChar]) -> Tokens {
-    let mut lx = Lexer {
-        s,
-        i: 0,
-        cur: None,
-        cmd: Vec::new(),
-        out: Tokens::default(),
-        pending: Pending::None,
-        heredocs: Vec::new(),
-    };
-    lx.run();
-    lx.out
-}
-
-impl Lexer<'_> {
-    fn at(&self, i: usize) -> Option<char> {
-        self.s.get(i).map(|c| c.c)
-    }
-
-    fn word(&mut self) -> &mut Word {
-        self.cur.get_or_insert_with(Word::default)
-    }
-
-    fn push(&mut self, ch: SChar, dynamic: bool) {
-        self.word().chars.push(WChar {
-            c: ch.c,
-            line: ch.line,
-            col: ch.col,
-            dynamic,
-            ph: ch.ph,
-        });
-    }
-
-    fn push_range(&mut self, from: usize, to: usize, dynamic: bool) {
-        for k in from..to.min(self.s.len()) {
-            let ch = self.s[k];
-            self.push(ch, dynamic);
-        }
-    }
-
-    fn end_word(&mut self) {
-        let Some(w) = self.cur.take() else { return };
-        match std::mem::replace(&mut self.pending, Pending::None) {
-            Pending::Out => self.out.written.push(w.text()),
-            Pending::Drop => {}
-            Pending::Heredoc(strip) => self.heredocs.push((w.text(), strip)),
-            Pending::None => self.cmd.push(w),
-        }
-    }
-
-    fn end_cmd(&mut self) {
-        self.end_word();
-        self.pending = Pending::None;
-        let cmd = std::mem::take(&mut self.cmd);
-        if cmd.is_empty() {
-            return;
-        }
-        if cmd
-            .first()
-            .is_some_and(|w| w.text() == "tee" || w.text().ends_with("/tee"))
-        {
-            self.out.written.extend(
-                cmd.iter()
-                    .skip(1)
-                    .map(Word::text)
-                    .filter(|t| !t.starts_with('-')),
-            );
-        }
-        self.out.commands.push(cmd);
-    }
-
-    /// Skips here-document bodies after a newline.
-    fn heredoc_bodies(&mut self) {
-        for (delim, strip) in std::mem::take(&mut self.heredocs) {
-            while self.i < self.s.len() {
-                let start = self.i;
-                while self.i < self.s.len() && self.s[self.i].c != '\n' {
-                    self.i += 1;
-                }
-                let line: String = self.s[start..self.i].iter().map(|c| c.c).collect();
-                self.i += 1;
-                let cmp = if strip {
-                    line.trim_start_matches('\t')
-                } else {
-                    line.as_str()
-                };
-                if cmp == delim {
-                    break;
-                }
-            }
-        }
-    }
-
-    /// Index just past the bracket matching the one at `open_at`.
-    fn balanced(&self, open_at: usize, open: char, close: char) -> usize {
-        let mut depth = 0usize;
-        let mut j = open_at;
-        while j < self.s.len() {
-            match self.s[j].c {
-                '\\' => {
-                    j += 2;
-                    continue;
-                }
-                '\'' if open != '{' => {
-                    j += 1;
-                    while j < self.s.len() && self.s[j].c != '\'' {
-                        j += 1;
-                    }
-                }
-                '"' => {
-                    j += 1;
-                    while j < self.s.len() && self.s[j].c != '"' {
-                        if self.s[j].c == '\\' {
-                            j += 1;
-                        }
-                        j += 1;
-                    }
-                }
-                c if c == open => depth += 1,
-                c if c == close => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return j + 1;
-                    }
-                }
-                _ => {}
-            }
-            j += 1;
-        }
-        self.s.len()
-    }
-
-    /// A `$` at `self.i`: an expansion (pushed as dynamic characters) or a literal `$`.
-    fn dollar(&mut self, in_dq: bool) {
-        let i = self.i;
-        match self.at(i + 1) {
-            Some('\'') if !in_dq => {
-                self.word().quoted = true;
-                self.i += 2;
-                while self.i < self.s.len() && self.s[self.i].c != '\'' {
-                    if self.s[self.i].c == '\\' && self.i + 1 < self.s.len() {
-                        self.i += 1;
-                    }
-                    let ch = self.s[self.i];
-                    self.push(ch, false);
-                    self.i += 1;
-                }
-                self.i += 1;
-            }
-            Some('"') if !in_dq => self.i += 1,
-            Some('(') => {
-                let end = self.balanced(i + 1, '(', ')');
-                self.push_range(i, end, true);
-                self.i = end;
-            }
-            Some('{') => {
-                let end = self.balanced(i + 1, '{', '}');
-                self.push_range(i, end, true);
-                self.i = end;
-            }
-            Some(c) if c.is_ascii_alphabetic() || c == '_' => {
-                let mut end = i + 1;
-                while self
-                    .at(end)
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-                {
-                    end += 1;
-                }
-                self.push_range(i, end, true);
-                self.i = end;
-            }
-            Some(c) if c.is_ascii_digit() || "@*#?$!-".contains(c) => {
-                self.push_range(i, i + 2, true);
-                self.i = i + 2;
-            }
-            _ => {
-                let ch = self.s[i];
-                self.push(ch, false);
-                self.i += 1;
-            }
-        }
-    }
-
-    fn backtick(&mut self) {
-        let start = self.i;
-        let mut j = start + 1;
-        while j < self.s.len() && self.s[j].c != '`' {
-            if self.s[j].c == '\\' {
-                j += 1;
-            }
-            j += 1;
-        }
-        let end = (j + 1).min(self.s.len());
-        self.push_range(start, end, true);
-        self.i = end;
-    }
-
-    fn redirect(&mut self) {
-        // A file-descriptor number right before the operator (`2>`) is not a word.
-        let fd = self.cur.as_ref().is_some_and(|w| {
-            !w.quoted && !w.chars.is_empty() && w.chars.iter().all(|c| c.c.is_ascii_digit())
-        });
-        if fd {
-            self.cur = None;
-        } else {
-            self.end_word();
-        }
-        let c = self.s[self.i].c;
-        if self.at(self.i + 1) == Some('(') {
-            // Process substitution: a dynamic word.
-            let end = self.balanced(self.i + 1, '(', ')');
-            let start = self.i;
-            self.push_range(start, end, true);
-            self.i = end;
-            return;
-        }
-        self.i += 1;
-        if c == '<' {
-            match self.at(self.i) {
-                Some('<') => {
-                    self.i += 1;
-                    if self.at(self.i) == Some('<') {
-                        self.i += 1;
-                        self.pending = Pending::Drop;
-                    } else {
-                        let strip = self.at(self.i) == Some('-');
-                        if strip {
-                            self.i += 1;
-                        }
-                        self.pending = Pending::Heredoc(strip);
-                    }
-                }
-                Some('&') => {
-                    self.i += 1;
-                    self.pending = Pending::Drop;
-                }
-                Some('>') => {
-                    self.i += 1;
-                    self.pending = Pending::Out;
-                }
-                _ => self.pending = Pending::Drop,
-            }
-        } else {
-            if matches!(self.at(self.i), Some('>') | Some('|')) {
-                self.i += 1;
-            }
-            if self.at(self.i) == Some('&') {
-                self.i += 1;
-                self.pending = Pending::Drop;
-            } else {
-                self.pending = Pending::Out;
-            }
-        }
-    }
-
-    fn run(&mut self) {
-        while self.i < self.s.len() {
-            let ch = self.s[self.i];
-            if ch.ph {
-                self.push(ch, false);
-                self.i += 1;
-                continue;
-            }
-            match ch.c {
-                ' ' | '\t' | '\r' => {
-                    self.end_word();
-                    self.i += 1;
-                }
-                '\n' => {
-                    self.end_cmd();
-                    self.i += 1;
-                    self.heredoc_bodies();
-                }
-                '\\' => match self.at(self.i + 1) {
-                    Some('\n') => self.i += 2,
-                    Some(_) => {
-                        self.word().quoted = true;
-                        let next = self.s[self.i + 1];
-                        self.push(next, false);
-                        self.i += 2;
-                    }
-                    None => self.i += 1,
-                },
-                '\'' => {
-                    self.word().quoted = true;
-                    self.i += 1;
-                    while self.i < self.s.len() && self.s[self.i].c != '\'' {
-                        let c = self.s[self.i];
-                        self.push(c, false);
-                        self.i += 1;
-                    }
-                    self.i += 1;
-                }
-                '"' => {
-                    self.word().quoted = true;
-                    self.i += 1;
-                    while self.i < self.s.len() {
-                        let c = self.s[self.i];
-                        match c.c {
-                            '"' => {
-                                self.i += 1;
-                                break;
-                            }
-                            '\\' if matches!(
-                                self.at(self.i + 1),
-                                Some('$' | '`' | '"' | '\\' | '\n')
-                            ) =>
-                            {
-                                let next = self.s[self.i + 1];
-                                if next.c != '\n' {
-                                    self.push(next, false);
-                                }
-                                self.i += 2;
-                            }
-                            '$' => self.dollar(true),
-                            '`' => self.backtick(),
-                            _ => {
-                                self.push(c, false);
-                                self.i += 1;
-                            }
-                        }
-                    }
-                }
-                '$' => self.dollar(false),
-                '`' => self.backtick(),
-                '#' if self.cur.is_none() => {
-                    while self.i < self.s.len() && self.s[self.i].c != '\n' {
-                        self.i += 1;
-                    }
-                }
-                ';' | '(' | ')' => {
-                    self.end_cmd();
-                    self.i += 1;
-                }
-                '|' => {
-                    self.end_cmd();
-                    self.i += 1;
-                    if matches!(self.at(self.i), Some('|') | Some('&')) {
-                        self.i += 1;
-                    }
-                }
-                '&' => match self.at(self.i + 1) {
-                    Some('&') => {
-                        self.end_cmd();
-                        self.i += 2;
-                    }
-                    Some('>') => {
-                        self.end_word();
-                        self.i += 2;
-                        if self.at(self.i) == Some('>') {
-                            self.i += 1;
-                        }
-                        self.pending = Pending::Out;
-                    }
-                    _ => {
-                        self.end_cmd();
-                        self.i += 1;
-                    }
-                },
-                '<' | '>' => self.redirect(),
-                _ => {
-                    self.push(ch, false);
-                    self.i += 1;
-                }
-            }
-        }
-        self.end_cmd();
-    }
-}
-
-/// The characters of shell code. In console mode only `$ `-prompted lines (and the lines they
-/// continue onto with a trailing `\`) are code. Placeholder matches are marked.
-fn source_chars(code: &str, placeholder: Option<&regex::Regex>, console: bool) -> Vec<SChar> {
-    let mut out = Vec::new();
-    let mut continued = false;
-    for (li, raw) in code.split('\n').enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let (text, offset) = if console && !continued {
-            let trimmed = line.trim_start();
-            let lead = line.len() - trimmed.len();
-            if let Some(rest) = trimmed.strip_prefix("$ ") {
-                (rest, lead + 2)
-            } else if trimmed == "$" {
-                ("", lead + 1)
-            } else {
-                continue;
-            }
-        } else {
-            (line, 0)
-        };
-        continued = console && text.ends_with('\\');
-        let mut ph = vec![false; text.len()];
-        if let Some(re) = placeholder {
-            for m in re.find_iter(text) {
-                for flag in ph.iter_mut().take(m.end()).skip(m.start()) {
-                    *flag = true;
-                }
-            }
-        }
-        let col0 = line[..offset.min(line.len())].chars().count();
-        let mut n = 0;
-        for (k, (b, c)) in text.char_indices().enumerate() {
-            out.push(SChar {
-                c,
-                line: li + 1,
-                col: col0 + k + 1,
-                ph: ph.get(b).copied().unwrap_or(false),
-            });
-            n = k + 1;
-        }
-        out.push(SChar {
-            c: '\n',
-            line: li + 1,
-            col: col0 + n + 1,
-            ph: false,
-        });
-    }
-    out
-}
 
 // ---------------------------------------------------------------------------------------------
 // helm command lines
@@ -1149,14 +660,6 @@ fn set_key(iface: &Interface, flag: &str, pair: &SetPair) -> Option<Issue> {
     None
 }
 
-fn is_shell(lang: &str) -> bool {
-    matches!(lang, "bash" | "sh" | "shell" | "zsh")
-}
-
-fn is_console(lang: &str) -> bool {
-    matches!(lang, "console" | "shell-session" | "shellsession")
-}
-
 pub fn check(cx: &Context) -> Vec<Finding> {
     let mut checker = Checker {
         cx,
@@ -1170,7 +673,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     let mut written: HashMap<&str, HashSet<String>> = HashMap::new();
     for b in &blocks {
         let lang = b.block.lang.as_str();
-        if !is_shell(lang) && !is_console(lang) {
+        if !langs::is_shell_or_console(lang) {
             continue;
         }
         if !b.block.code.contains("helm")
@@ -1179,8 +682,11 @@ pub fn check(cx: &Context) -> Vec<Finding> {
         {
             continue;
         }
-        let chars = source_chars(&b.block.code, Some(&cx.placeholder), is_console(lang));
-        let tokens = tokenize(&chars);
+        let tokens = words::split(
+            &b.block.code,
+            Some(&cx.placeholder),
+            langs::is_console(lang),
+        );
         let set = written.entry(b.file).or_default();
         set.extend(
             tokens
@@ -1229,8 +735,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
         if !s.source.text.contains("helm") {
             continue;
         }
-        let chars = source_chars(&s.source.text, None, false);
-        let tokens = tokenize(&chars);
+        let tokens = words::split(&s.source.text, None, false);
         let w: HashSet<String> = tokens
             .written
             .iter()
@@ -1257,99 +762,6 @@ pub fn check(cx: &Context) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(code: &str) -> Vec<Vec<String>> {
-        let re = regex::Regex::new("<[A-Za-z][A-Za-z0-9_.:/-]*>").unwrap();
-        tokenize(&source_chars(code, Some(&re), false))
-            .commands
-            .iter()
-            .map(|c| c.iter().map(Word::text).collect())
-            .collect()
-    }
-
-    #[test]
-    fn tokenizer_quotes_continuations_and_operators() {
-        let w = words("helm upgrade <release-name> charts/x -n <namespace> \\\n  --set 'a\\.b=1' --set \"c=$X\" # note\necho hi && ls | wc -l; true");
-        assert_eq!(
-            w[0],
-            vec![
-                "helm",
-                "upgrade",
-                "<release-name>",
-                "charts/x",
-                "-n",
-                "<namespace>",
-                "--set",
-                "a\\.b=1",
-                "--set",
-                "c=$X"
-            ]
-        );
-        assert_eq!(w[1], vec!["echo", "hi"]);
-        assert_eq!(w[2], vec!["ls"]);
-        assert_eq!(w[3], vec!["wc", "-l"]);
-        assert_eq!(w[4], vec!["true"]);
-    }
-
-    #[test]
-    fn tokenizer_heredocs_and_redirections() {
-        let code = "cat > my-values.yaml <<'EOF'\nhelm install x ./nope\nEOF\nhelm template x charts/y 2>&1 > /dev/null";
-        let t = tokenize(&source_chars(code, None, false));
-        let cmds: Vec<Vec<String>> = t
-            .commands
-            .iter()
-            .map(|c| c.iter().map(Word::text).collect())
-            .collect();
-        assert_eq!(
-            cmds,
-            vec![vec!["cat"], vec!["helm", "template", "x", "charts/y"]]
-        );
-        assert!(t.written.contains(&"my-values.yaml".to_string()));
-    }
-
-    #[test]
-    fn positions_survive_continuations() {
-        let t = tokenize(&source_chars(
-            "helm upgrade r c \\\n  --set a.b=1",
-            None,
-            false,
-        ));
-        let set = &t.commands[0][5];
-        assert_eq!(set.text(), "a.b=1");
-        assert_eq!((set.chars[0].line, set.chars[0].col), (2, 9));
-    }
-
-    #[test]
-    fn console_prompts_only() {
-        let t = tokenize(&source_chars(
-            "$ helm lint charts/x \\\n    -f v.yaml\noutput line helm install a b\n$ ls",
-            None,
-            true,
-        ));
-        let cmds: Vec<Vec<String>> = t
-            .commands
-            .iter()
-            .map(|c| c.iter().map(Word::text).collect())
-            .collect();
-        assert_eq!(
-            cmds,
-            vec![vec!["helm", "lint", "charts/x", "-f", "v.yaml"], vec!["ls"]]
-        );
-        assert_eq!(t.commands[0][0].chars[0].col, 3);
-    }
-
-    #[test]
-    fn dynamic_words_are_marked() {
-        let t = tokenize(&source_chars(
-            "helm install r \"$CHART\" --set 'x=${POD_IP}' $(echo y)",
-            None,
-            false,
-        ));
-        let c = &t.commands[0];
-        assert!(!literal(&c[3].chars));
-        assert!(literal(&c[5].chars));
-        assert!(!literal(&c[6].chars));
-    }
 
     fn wchars(s: &str) -> Vec<WChar> {
         s.chars()
@@ -1390,7 +802,7 @@ mod tests {
 
     #[test]
     fn helm_command_positionals_and_flags() {
-        let t = tokenize(&source_chars("KUBECONFIG=x helm --kube-context k upgrade --install -n ns r ./c --set=a=1 -fv.yaml --version 1.0", None, false));
+        let t = words::split("KUBECONFIG=x helm --kube-context k upgrade --install -n ns r ./c --set=a=1 -fv.yaml --version 1.0", None, false);
         let cmd = helm_command(&t.commands[0]).unwrap();
         assert_eq!(cmd.sub, "upgrade");
         assert_eq!(cmd.charts()[0].text(), "./c");
@@ -1401,11 +813,11 @@ mod tests {
         );
         assert_eq!(text_of(&cmd.flags[2].value), "a=1");
         assert_eq!(text_of(&cmd.flags[3].value), "v.yaml");
-        let t = tokenize(&source_chars(
+        let t = words::split(
             "helm template charts/x\nhelm install -g charts/y\nhelm repo add a b\nhelm lint a b",
             None,
             false,
-        ));
+        );
         let charts: Vec<Vec<String>> = t
             .commands
             .iter()
@@ -1450,7 +862,7 @@ mod tests {
             "&",
             "helm install a b --set-json 'x={'",
         ] {
-            let t = tokenize(&source_chars(code, None, false));
+            let t = words::split(code, None, false);
             for c in &t.commands {
                 if let Some(cmd) = helm_command(c) {
                     for f in &cmd.flags {

@@ -29,7 +29,7 @@ fn is_markup(lang: &str) -> bool {
 /// Name syntect knows a language by, for the info strings people write.
 fn canonical(lang: &str) -> &str {
     match lang {
-        "sh" | "shell" | "zsh" | "console" | "shell-session" | "bash" | "ksh" => "bash",
+        _ if crate::util::langs::is_shell_or_console(lang) => "bash",
         "yml" => "yaml",
         "py" | "python3" | "ipython" | "pyspark" => "python",
         "conf" | "spark-defaults" | "spark-defaults.conf" | "properties" | "ini" => "properties",

@@ -244,7 +244,7 @@ pub fn diagnosis_command(body: &str, sections: &[String]) -> Option<String> {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                in_block = matches!(lang.as_str(), "bash" | "sh" | "shell" | "console" | "zsh")
+                in_block = crate::util::langs::is_shell_or_console(&lang)
                     && !attrs.split_whitespace().any(|a| a == "ignore");
                 block.clear();
             }
