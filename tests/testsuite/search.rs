@@ -3,19 +3,13 @@
 //! `tests/browser/search.test.mjs`).
 #![cfg(feature = "search")]
 
-mod common;
-
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::*;
+use crate::support::*;
 use walkdir::WalkDir;
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn dir_bytes(dir: &Path) -> (usize, u64) {
     let mut files = 0;
@@ -202,12 +196,7 @@ fn signatures_that_a_browser_cannot_run_are_flagged() {
 /// the browser test against them. Skips only when `node` is not installed.
 #[test]
 fn browser_search() {
-    let node_ok = Command::new("node")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !node_ok {
+    if !program_runs("node") {
         eprintln!("SKIPPED browser_search: `node` is not installed (.ci/run installs nodejs, npm and chromium)");
         return;
     }

@@ -1,12 +1,10 @@
 //! Tests of the test helpers themselves: `check_links` must catch what it claims to catch,
 //! otherwise the link tests in build.rs would pass vacuously.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 
 fn write(root: &Path, rel: &str, body: &str) {
     let p = root.join(rel);

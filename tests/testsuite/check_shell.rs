@@ -1,72 +1,22 @@
 //! `shell-syntax`, `script-syntax` and `shellcheck` over tests/fixtures/check-shell, and the
 //! parser's verdict against `bash -n` over tests/fixtures/shell-snippets.
 
-use spark_docs::check::shell::{has_errors, syntax_errors};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-type Found = (String, String, String, u64, u64, String);
-
-/// `spark-docs check --root <root> --format json`: exit code and (code, severity, file, line,
-/// column, message) of every finding.
-fn findings(root: &Path) -> (i32, Vec<Found>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .arg("check")
-        .arg("--root")
-        .arg(root)
-        .args(["--format", "json"])
-        .output()
-        .expect("run spark-docs");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "json output ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
-    let list = json["findings"]
-        .as_array()
-        .expect("findings array")
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap_or("").to_string(),
-                f["severity"].as_str().unwrap_or("").to_string(),
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["line"].as_u64().unwrap_or(0),
-                f["column"].as_u64().unwrap_or(0),
-                f["message"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    (out.status.code().unwrap_or(-1), list)
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::*;
+use spark_docs::check::shell::{has_errors, syntax_errors};
 
 const OURS: &[&str] = &["shell-syntax", "script-syntax", "shellcheck"];
 
 fn shellcheck_installed() -> bool {
-    Command::new("shellcheck")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
+    program_runs("shellcheck")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+/// Exit code and every finding of `spark-docs check` over `root`.
+fn findings(root: &Path) -> (i32, Vec<Finding>) {
+    let checked = check_json(root, &[]);
+    (checked.code, checked.findings)
 }
 
 #[test]
@@ -119,19 +69,19 @@ fn each_shell_rule_fires_at_its_position() {
     ];
     for (c, sev, f, l, col, msg) in expect {
         assert!(
-            found.iter().any(|x| x.0 == *c
-                && x.1 == *sev
-                && x.2 == *f
-                && x.3 == *l
-                && x.4 == *col
-                && x.5.contains(msg)),
+            found.iter().any(|x| x.code == *c
+                && x.severity == *sev
+                && x.file == *f
+                && x.line == *l
+                && x.column == *col
+                && x.message.contains(msg)),
             "missing {sev} {c} at {f}:{l}:{col} ({msg}); found {found:#?}"
         );
     }
     // The placeholder line, the `ignore` block, the commented-out block: nothing more.
     let shell: Vec<_> = found
         .iter()
-        .filter(|x| x.0 == "shell-syntax" || x.0 == "script-syntax")
+        .filter(|x| x.code == "shell-syntax" || x.code == "script-syntax")
         .collect();
     assert_eq!(
         shell.len(),
@@ -139,19 +89,19 @@ fn each_shell_rule_fires_at_its_position() {
         "unexpected extra findings: {shell:#?}"
     );
 
-    let sc: Vec<_> = found.iter().filter(|x| x.0 == "shellcheck").collect();
+    let sc: Vec<_> = found.iter().filter(|x| x.code == "shellcheck").collect();
     if shellcheck_installed() {
         assert!(
-            sc.iter().any(|x| x.1 == "warning"
-                && x.2 == "scripts/list-pods.sh"
-                && x.3 == 7
-                && x.4 == 1
-                && x.5.starts_with("SC2034: unused appears unused")),
+            sc.iter().any(|x| x.severity == "warning"
+                && x.file == "scripts/list-pods.sh"
+                && x.line == 7
+                && x.column == 1
+                && x.message.starts_with("SC2034: unused appears unused")),
             "missing the SC2034 warning at scripts/list-pods.sh:7:1; found {sc:#?}"
         );
         // A script that does not parse gets its script-syntax finding only.
         assert!(
-            !sc.iter().any(|x| x.2 == "scripts/restart-pods.sh"),
+            !sc.iter().any(|x| x.file == "scripts/restart-pods.sh"),
             "{sc:#?}"
         );
     } else {
@@ -169,32 +119,25 @@ fn shellcheck_findings_carry_the_wiki_link_and_can_be_turned_off() {
         eprintln!("note: shellcheck is not installed: skipped");
         return;
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["check", "--format", "json", "--root"])
-        .arg(fixture("check-shell/bad"))
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let sc = json["findings"]
-        .as_array()
-        .unwrap()
+    let (_, found) = findings(&fixture("check-shell/bad"));
+    let sc = found
         .iter()
-        .find(|f| f["code"] == "shellcheck")
-        .expect("a shellcheck finding")
-        .clone();
-    assert_eq!(sc["help"], "see https://www.shellcheck.net/wiki/SC2034");
+        .find(|f| f.code == "shellcheck")
+        .expect("a shellcheck finding");
+    assert_eq!(sc.help, "see https://www.shellcheck.net/wiki/SC2034");
 
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("check-shell/bad"), dir.path());
-    let toml = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("site.toml"),
-        format!("{toml}\n[check]\nshellcheck = false\n"),
-    )
-    .unwrap();
+    append(
+        &dir.path().join("site.toml"),
+        "\n[check]\nshellcheck = false\n",
+    );
     let (_, found) = findings(dir.path());
-    assert!(!found.iter().any(|x| x.0 == "shellcheck"), "{found:#?}");
-    assert!(found.iter().any(|x| x.0 == "script-syntax"), "{found:#?}");
+    assert!(!found.iter().any(|x| x.code == "shellcheck"), "{found:#?}");
+    assert!(
+        found.iter().any(|x| x.code == "script-syntax"),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -202,7 +145,7 @@ fn clean_fixture_has_no_shell_findings() {
     let (code, found) = findings(&fixture("check-shell/clean"));
     let ours: Vec<_> = found
         .iter()
-        .filter(|x| OURS.contains(&x.0.as_str()))
+        .filter(|x| OURS.contains(&x.code.as_str()))
         .collect();
     assert!(ours.is_empty(), "{ours:#?}");
     assert_eq!(code, 0, "{found:#?}");
@@ -238,7 +181,7 @@ fn checking_never_executes_a_block_or_a_script() {
         "a block or script was executed: {m} exists"
     );
     // It did check them: the last block is broken.
-    assert!(found.iter().any(|x| x.0 == "shell-syntax"), "{found:#?}");
+    assert!(found.iter().any(|x| x.code == "shell-syntax"), "{found:#?}");
 }
 
 /// `bash -n` on a file: whether bash reports an error (a warning alone is not one), and its

@@ -1,9 +1,7 @@
 //! `spark-docs init` and `spark-docs new recipe|issue|preset`, run as a new user runs them, and
 //! `spark-docs check --only`.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -17,18 +15,6 @@ fn run(root: &Path, args: &[&str]) -> Output {
         .current_dir(root)
         .output()
         .expect("failed to start spark-docs")
-}
-
-fn init_site() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = Command::new(bin()).arg("init").arg(&root).output().unwrap();
-    assert_exit(&out, 0);
-    (tmp, root)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn check_strict(root: &Path) {
@@ -450,7 +436,7 @@ fn new_preset_follows_the_chart_contract() {
 fn new_on_the_default_site_passes_its_checks() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = repo_root();
     for d in ["content", "presets"] {
         copy_dir(&repo.join(d), &root.join(d));
     }

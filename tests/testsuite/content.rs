@@ -3,9 +3,11 @@
 
 use spark_docs::BuildOptions;
 
+use crate::support::repo_root;
+
 fn site() -> spark_docs::model::Site {
     let opts = BuildOptions {
-        root: env!("CARGO_MANIFEST_DIR").into(),
+        root: repo_root(),
         ..Default::default()
     };
     spark_docs::load_site(&opts).expect("default site loads")

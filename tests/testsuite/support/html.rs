@@ -1,189 +1,14 @@
-//! Shared helpers for the integration tests: run the binary, copy fixtures, inspect the output.
-#![allow(dead_code)]
+//! Inspecting a built site: its pages, their HTML (links, ids, headings), and a link checker that
+//! resolves every `href`/`src` as a browser would under the site's base path.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use lol_html::{element, rewrite_str, RewriteStrSettings};
-use walkdir::WalkDir;
 
-/// The base URL the fixtures' site.toml files declare and the tests pass with `--base-url`.
-pub const BASE_URL: &str = "https://example.github.io/spark-docs/";
-/// The path part of [`BASE_URL`]: every internal link must start with it.
-pub const BASE_PATH: &str = "/spark-docs/";
-
-/// Path of the `spark-docs` binary built by cargo for the integration tests.
-pub fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_spark-docs"))
-}
-
-/// `tests/fixtures/<name>` in the source tree.
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// Runs `spark-docs build --root <root> --out <out> <extra_args…>`.
-pub fn run_build(root: &Path, out: &Path, extra_args: &[&str]) -> Output {
-    let mut cmd = Command::new(bin());
-    cmd.arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--out")
-        .arg(out);
-    cmd.args(extra_args);
-    cmd.output().expect("failed to start spark-docs")
-}
-
-/// Human-readable summary of a finished process (for assertion messages).
-pub fn describe(output: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-pub fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Panics unless the build exited 0.
-pub fn assert_success(output: &Output) {
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "build failed:\n{}",
-        describe(output)
-    );
-}
-
-/// Panics unless the build exited with `code` and did not panic.
-pub fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "unexpected exit code:\n{}",
-        describe(output)
-    );
-    let err = stderr(output);
-    assert!(
-        !err.contains("panicked at"),
-        "the binary panicked:\n{}",
-        describe(output)
-    );
-}
-
-/// Recursively copies `from` into `to` (created if needed).
-pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in WalkDir::new(from) {
-        let entry = entry.expect("walk fixture");
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            if let Some(parent) = dest.parent() {
-                fs::create_dir_all(parent).unwrap();
-            }
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// A fixture copied into a fresh temporary directory, with an output path beside it.
-pub struct Site {
-    pub tmp: tempfile::TempDir,
-    /// The copied site root.
-    pub root: PathBuf,
-    /// `<tmp>/out/public`: its parent holds nothing else, so stray temp dirs are visible.
-    pub out: PathBuf,
-}
-
-/// Copies `tests/fixtures/<name>` to `<tmp>/site` and reserves `<tmp>/out/public` for output.
-pub fn site(name: &str) -> Site {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_dir(&fixture(name), &root);
-    let out_parent = tmp.path().join("out");
-    fs::create_dir_all(&out_parent).unwrap();
-    let out = out_parent.join("public");
-    Site { tmp, root, out }
-}
-
-/// Copies the fixture and builds it with `--base-url BASE_URL`; panics if the build fails.
-pub fn build_fixture(name: &str) -> Site {
-    let s = site(name);
-    let output = run_build(&s.root, &s.out, &["--base-url", BASE_URL]);
-    assert_success(&output);
-    s
-}
-
-/// Output of `build_fixture(name)`, built once per test process and shared by the tests that
-/// only read it. Lives under cargo's `CARGO_TARGET_TMPDIR`, replaced on every run.
-pub fn shared_build(name: &str) -> PathBuf {
-    use std::sync::{Mutex, OnceLock};
-    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
-    let mut built = BUILT
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(out) = built.get(name) {
-        return out.clone();
-    }
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("spark-docs-tests")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    let root = dir.join("site");
-    copy_dir(&fixture(name), &root);
-    let out = dir.join("out/public");
-    fs::create_dir_all(out.parent().unwrap()).unwrap();
-    let output = run_build(&root, &out, &["--base-url", BASE_URL]);
-    assert_success(&output);
-    built.insert(name.to_string(), out.clone());
-    out
-}
-
-/// All files under `dir`, as `/`-separated paths relative to `dir`.
-pub fn files(dir: &Path) -> BTreeSet<String> {
-    WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| rel_slash(e.path().strip_prefix(dir).unwrap()))
-        .collect()
-}
-
-/// Every file under `dir` with its bytes.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    files(dir)
-        .into_iter()
-        .map(|f| (f.clone(), fs::read(dir.join(&f)).unwrap()))
-        .collect()
-}
-
-/// Names of the entries directly in `dir`.
-pub fn dir_entries(dir: &Path) -> BTreeSet<String> {
-    match fs::read_dir(dir) {
-        Ok(rd) => rd
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => BTreeSet::new(),
-    }
-}
-
-fn rel_slash(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
+use super::fixtures::{files, rel_slash, BASE_URL};
 
 /// Site-absolute URLs of every produced `index.html` page (`/`, `/recipes/troubleshoot/x/`, …).
 pub fn pages(out: &Path) -> BTreeSet<String> {
@@ -225,9 +50,6 @@ fn url_to_file(out: &Path, rel: &str) -> PathBuf {
         p
     }
 }
-
-// ---------------------------------------------------------------------------------------------
-// HTML inspection
 
 /// What the tests need from one HTML document.
 #[derive(Debug, Default, Clone)]

@@ -1,39 +1,34 @@
 //! The machine-readable outputs of `spark-docs check`: JSON validates against the committed
 //! schema, GitHub lines have the exact workflow-command syntax, human output reads like rustc.
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
 
-fn run(root: &str, format: &str) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["check", "--root", root, "--format", format])
-        .output()
-        .expect("run spark-docs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8"),
-    )
+use crate::support::*;
+
+fn run(root: &Path, format: &str) -> (i32, String) {
+    check_text(root, format, &[])
 }
 
-fn fixture() -> String {
-    format!("{}/tests/fixtures/check-links", env!("CARGO_MANIFEST_DIR"))
+fn links_fixture() -> PathBuf {
+    fixture("check-links")
 }
 
 #[test]
 fn json_output_validates_against_committed_schema() {
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../schemas/check-output.schema.json"))
+        serde_json::from_str(include_str!("../../schemas/check-output.schema.json"))
             .expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    for root in [fixture(), env!("CARGO_MANIFEST_DIR").to_string()] {
+    for root in [links_fixture(), repo_root()] {
         let (_, text) = run(&root, "json");
         let value: serde_json::Value = serde_json::from_str(&text).expect("output is JSON");
         let errors: Vec<String> = validator
             .iter_errors(&value)
             .map(|e| e.to_string())
             .collect();
-        assert!(errors.is_empty(), "{root}: {errors:?}");
+        assert!(errors.is_empty(), "{}: {errors:?}", root.display());
     }
-    let (_, text) = run(&fixture(), "json");
+    let (_, text) = run(&links_fixture(), "json");
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(value["summary"]["errors"].as_u64().unwrap() > 0);
     assert!(value["findings"]
@@ -45,7 +40,7 @@ fn json_output_validates_against_committed_schema() {
 
 #[test]
 fn github_lines_are_workflow_commands() {
-    let (code, text) = run(&fixture(), "github");
+    let (code, text) = run(&links_fixture(), "github");
     assert_eq!(code, 1);
     let re = regex::Regex::new(
         r"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,title=[a-z0-9-]+::\S.*$",
@@ -59,7 +54,7 @@ fn github_lines_are_workflow_commands() {
 
 #[test]
 fn human_output_has_location_caret_and_summary() {
-    let (_, text) = run(&fixture(), "human");
+    let (_, text) = run(&links_fixture(), "human");
     assert!(
         text.contains("error[link-broken]: `missing.md` points to"),
         "{text}"
@@ -90,10 +85,10 @@ fn strict_fails_on_warnings_only() {
         "# ISSUE-001: Orphan\n",
     )
     .unwrap();
-    let root = dir.path().to_str().unwrap();
+    let root = dir.path();
     assert_eq!(run(root, "human").0, 0);
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["check", "--root", root, "--strict"])
+    let out = spark_docs(["check", "--strict", "--root"])
+        .arg(root)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -101,8 +96,8 @@ fn strict_fails_on_warnings_only() {
 
 #[test]
 fn default_site_passes_strict() {
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["check", "--strict", "--root", env!("CARGO_MANIFEST_DIR")])
+    let out = spark_docs(["check", "--strict", "--root"])
+        .arg(repo_root())
         .output()
         .unwrap();
     assert!(

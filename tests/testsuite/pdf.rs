@@ -4,11 +4,9 @@
 // Without the `pdf` feature only the HTML-twin test runs.
 #![cfg_attr(not(feature = "pdf"), allow(dead_code))]
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// 2026-01-01T00:00:00Z: every build here is reproducible.
@@ -23,10 +21,6 @@ fn build(root: &Path, out: &Path) -> Output {
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .output()
         .expect("failed to start spark-docs")
-}
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn tool(name: &str, args: &[&str], pdf: &Path) -> String {

@@ -11,23 +11,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::support::{bin, copy_dir, edit};
+
 const IO_TIMEOUT: Duration = Duration::from_secs(20);
 const REBUILD_TIMEOUT: Duration = Duration::from_secs(10);
 const RECIPE: &str = "content/recipes/troubleshoot/driver-host.md";
 const RECIPE_URL: &str = "/spark-docs/recipes/troubleshoot/driver-host/";
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A running `spark-docs serve`, killed on drop.
 struct Server {
@@ -48,14 +37,9 @@ impl Server {
     fn start_with(fixture: &str, extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures")
-                .join(fixture),
-            &root,
-        );
+        copy_dir(&crate::support::fixture(fixture), &root);
         let stderr_path = dir.path().join("stderr.txt");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
+        let mut child = Command::new(bin())
             .args(["serve", "--port", "0", "--root"])
             .arg(&root)
             .args(extra)
@@ -318,14 +302,6 @@ impl Events {
     }
 }
 
-/// Replaces `from` with `to` in a file of the site (asserting it was there).
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} does not contain {from:?}");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn serves_the_site_under_the_base_path_with_content_types() {
     let s = Server::start("basic");
@@ -556,8 +532,7 @@ fn an_edit_reloads_a_broken_edit_keeps_the_last_good_site_and_a_fix_recovers() {
 
     // A good edit: a reload message, then the new text.
     edit(
-        &s.root,
-        RECIPE,
+        &s.root.join(RECIPE),
         "Executor pods die with",
         "Executor pods (edited-once) die with",
     );
@@ -569,8 +544,7 @@ fn an_edit_reloads_a_broken_edit_keeps_the_last_good_site_and_a_fix_recovers() {
     // A broken edit: malformed front matter. The old page stays; the stream reports the finding.
     let good = fs::read_to_string(s.root.join(RECIPE)).unwrap();
     edit(
-        &s.root,
-        RECIPE,
+        &s.root.join(RECIPE),
         "spark: [\"4.1\"]",
         "spark: [\"4.1\"\nbroken: {unclosed",
     );
@@ -732,7 +706,7 @@ fn a_non_loopback_bind_warns_and_a_busy_port_is_a_usage_error() {
 
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
+    let out = Command::new(bin())
         .args(["serve", "--no-watch", "--port", &port, "--root"])
         .arg(&s.root)
         .output()
@@ -750,7 +724,7 @@ fn a_non_loopback_bind_warns_and_a_busy_port_is_a_usage_error() {
 fn a_bad_site_toml_at_start_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("site.toml"), "title = \n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
+    let mut child = Command::new(bin())
         .args(["serve", "--port", "0", "--root"])
         .arg(dir.path())
         .stdout(Stdio::null())
@@ -803,8 +777,7 @@ fn the_search_index_and_the_card_follow_an_edit_without_another_reload() {
         .collect();
 
     edit(
-        &s.root,
-        RECIPE,
+        &s.root.join(RECIPE),
         "title: Executors cannot resolve the Connect driver host",
         "title: Executors cannot resolve the renamed Connect driver host",
     );

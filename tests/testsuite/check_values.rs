@@ -2,8 +2,7 @@
 //! (`values-unknown-key`, `values-type`, `values-schema`) and helm commands in recipes and
 //! scripts (`helm-chart-missing`, `helm-set-unknown-key`, `helm-values-file-missing`).
 
-use std::path::Path;
-use std::process::Command;
+use crate::support::*;
 
 const CODES: &[&str] = &[
     "values-unknown-key",
@@ -14,62 +13,9 @@ const CODES: &[&str] = &[
     "helm-values-file-missing",
 ];
 
-#[derive(Debug, Clone)]
-struct F {
-    code: String,
-    file: String,
-    line: u64,
-    column: u64,
-    message: String,
-    help: String,
-}
-
-fn run_check(root: &Path) -> Vec<F> {
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["check", "--root"])
-        .arg(root)
-        .args(["--format", "json"])
-        .output()
-        .expect("run spark-docs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "json output: {e}\nstdout: {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    json["findings"]
-        .as_array()
-        .expect("findings array")
-        .iter()
-        .map(|f| F {
-            code: f["code"].as_str().unwrap_or_default().to_string(),
-            file: f["file"].as_str().unwrap_or_default().to_string(),
-            line: f["line"].as_u64().unwrap_or(0),
-            column: f["column"].as_u64().unwrap_or(0),
-            message: f["message"].as_str().unwrap_or_default().to_string(),
-            help: f["help"].as_str().unwrap_or_default().to_string(),
-        })
-        .filter(|f| CODES.contains(&f.code.as_str()))
-        .collect()
-}
-
-fn fixture() -> Vec<F> {
-    run_check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-values"))
-}
-
-/// The one finding of `code` at `file:line:column`.
-fn find<'a>(all: &'a [F], code: &str, file: &str, line: u64, column: u64) -> &'a F {
-    let hits: Vec<&F> = all
-        .iter()
-        .filter(|f| f.code == code && f.file == file && f.line == line && f.column == column)
-        .collect();
-    assert_eq!(
-        hits.len(),
-        1,
-        "expected one {code} at {file}:{line}:{column}, got {hits:#?}\nall: {all:#?}"
-    );
-    hits[0]
+/// The findings of [`CODES`] over tests/fixtures/check-values.
+fn fixture_findings() -> Vec<Finding> {
+    findings_of(&fixture("check-values"), CODES)
 }
 
 const RECIPE: &str = "content/recipes/deployment/install.md";
@@ -77,7 +23,7 @@ const CHART: &str = "contracts/spark-x";
 
 #[test]
 fn unknown_preset_key_with_did_you_mean() {
-    let all = fixture();
+    let all = fixture_findings();
     let f = find(
         &all,
         "values-unknown-key",
@@ -91,7 +37,7 @@ fn unknown_preset_key_with_did_you_mean() {
 
 #[test]
 fn unknown_key_under_vendored_subchart() {
-    let all = fixture();
+    let all = fixture_findings();
     let f = find(
         &all,
         "values-unknown-key",
@@ -102,7 +48,7 @@ fn unknown_key_under_vendored_subchart() {
     assert!(f.message.contains("metastore.warehouseDirr"), "{f:?}");
     assert!(f.help.contains("warehouseDir"), "{f:?}");
     // `enabled` (the dependency condition) and known subchart keys are fine.
-    let others: Vec<&F> = all
+    let others: Vec<&Finding> = all
         .iter()
         .filter(|f| f.file.ends_with("values-scenario-subchart.yaml") && f.line != 6)
         .collect();
@@ -111,7 +57,7 @@ fn unknown_key_under_vendored_subchart() {
 
 #[test]
 fn type_mismatch_against_default() {
-    let all = fixture();
+    let all = fixture_findings();
     let f = find(
         &all,
         "values-type",
@@ -124,7 +70,7 @@ fn type_mismatch_against_default() {
         "{f:?}"
     );
     // The schema's own type error at the same place is not reported twice.
-    let dup: Vec<&F> = all
+    let dup: Vec<&Finding> = all
         .iter()
         .filter(|f| f.code == "values-schema" && f.file.ends_with("values-scenario-type.yaml"))
         .collect();
@@ -133,7 +79,7 @@ fn type_mismatch_against_default() {
 
 #[test]
 fn schema_violation() {
-    let all = fixture();
+    let all = fixture_findings();
     let f = find(
         &all,
         "values-schema",
@@ -149,8 +95,8 @@ fn schema_violation() {
 
 #[test]
 fn clean_preset_has_no_findings() {
-    let all = fixture();
-    let bad: Vec<&F> = all
+    let all = fixture_findings();
+    let bad: Vec<&Finding> = all
         .iter()
         .filter(|f| f.file.ends_with("values-scenario-clean.yaml"))
         .collect();
@@ -159,7 +105,7 @@ fn clean_preset_has_no_findings() {
 
 #[test]
 fn set_key_typo_in_recipe() {
-    let all = fixture();
+    let all = fixture_findings();
     let f = find(&all, "helm-set-unknown-key", RECIPE, 11, 44);
     assert!(f.message.contains("connect.sparConf"), "{f:?}");
     assert!(f.help.contains("connect.sparkConf"), "{f:?}");
@@ -167,7 +113,7 @@ fn set_key_typo_in_recipe() {
 
 #[test]
 fn unescaped_spark_property_shows_escaped_form() {
-    let all = fixture();
+    let all = fixture_findings();
     let f = find(&all, "helm-set-unknown-key", RECIPE, 18, 9);
     assert!(f.message.contains("spark.executor.memory"), "{f:?}");
     assert!(
@@ -186,7 +132,7 @@ fn unescaped_spark_property_shows_escaped_form() {
 
 #[test]
 fn missing_values_file_and_chart() {
-    let all = fixture();
+    let all = fixture_findings();
     let f = find(&all, "helm-values-file-missing", RECIPE, 30, 26);
     assert!(f.message.contains("missing.yaml"), "{f:?}");
     let c = find(&all, "helm-chart-missing", RECIPE, 30, 16);
@@ -197,10 +143,10 @@ fn missing_values_file_and_chart() {
 
 #[test]
 fn correct_commands_have_no_findings() {
-    let all = fixture();
+    let all = fixture_findings();
     // The "Everything right" block: escaped properties, free-form maps, globals, subchart keys,
     // files written earlier on the page, placeholders, variables, remote charts.
-    let bad: Vec<&F> = all
+    let bad: Vec<&Finding> = all
         .iter()
         .filter(|f| f.file == RECIPE && f.line >= 38)
         .collect();
@@ -209,7 +155,7 @@ fn correct_commands_have_no_findings() {
 
 #[test]
 fn scripts_are_checked() {
-    let all = fixture();
+    let all = fixture_findings();
     let f = find(
         &all,
         "helm-set-unknown-key",
@@ -230,13 +176,13 @@ fn scripts_are_checked() {
 #[test]
 fn exact_finding_count() {
     // Guards against both missed and spurious findings of these codes.
-    let all = fixture();
+    let all = fixture_findings();
     assert_eq!(all.len(), 11, "{all:#?}");
 }
 
 #[test]
 fn default_site_is_clean() {
-    let all = run_check(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let all = findings_of(&repo_root(), CODES);
     assert!(all.is_empty(), "{all:#?}");
 }
 

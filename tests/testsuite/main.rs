@@ -1,0 +1,26 @@
+//! The integration tests: one test binary (mdBook's `tests/testsuite` layout), so the crate and
+//! its dependencies are linked once rather than once per file. Each module tests one command or
+//! one rule family through the real `spark-docs` binary; `support` holds the helpers they share.
+//!
+//! Run one module with `cargo test --test testsuite check_shell::`, one test with its full name.
+//! The human diagnostics are snapshot-tested in `diagnostics`: after an intended change of a
+//! message, location or help, regenerate with `INSTA_UPDATE=always cargo test --test testsuite
+//! diagnostics::` (or `cargo insta review`) and commit the changed `snapshots/*.snap`.
+
+mod support;
+
+mod build;
+mod check_adopted;
+mod check_lang;
+mod check_links;
+mod check_output;
+mod check_shell;
+mod check_values;
+mod content;
+mod diagnostics;
+mod pdf;
+mod scaffold;
+mod search;
+mod serve;
+mod support_selftest;
+mod workflows;
