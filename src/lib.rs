@@ -17,6 +17,7 @@ pub mod scaffold;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod util;
 pub mod write;
 
 use config::{Config, ConfigError};
@@ -84,14 +85,9 @@ pub fn load_site(opts: &BuildOptions) -> Result<model::Site, BuildError> {
     Ok(model::Site::new(config, loaded))
 }
 
-/// Loads the site and runs every check: what `spark-docs check` reports.
-pub fn check_site(opts: &BuildOptions) -> Result<(PathBuf, Vec<Finding>), BuildError> {
-    let site = load_site(opts)?;
-    Ok((site.config.root.clone(), check::run(&site)))
-}
-
-/// [`check_site`] restricted to the findings in files of the given kinds (`check --only`); every
-/// rule still runs, since a preset's findings depend on its chart and the policies.
+/// Loads the site and runs every check: what `spark-docs check` reports, restricted to the
+/// findings in files of the given kinds (`check --only`; all when empty). Every rule still
+/// runs, since a preset's findings depend on its chart and the policies.
 pub fn check_site_kinds(
     opts: &BuildOptions,
     only: &[check::SourceKind],

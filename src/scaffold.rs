@@ -10,9 +10,9 @@
 use crate::check;
 use crate::config::ConfigError;
 use crate::diagnostics::Finding;
-use crate::load::recipe::slugify;
 use crate::model::{self, Site};
 use crate::render::templates::{embedded, tera_error_chain};
+use crate::util::slug::slugify;
 use crate::{BuildError, BuildOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -701,16 +701,6 @@ fn find_chart(site: &Site, wanted: &str) -> Result<usize, ScaffoldError> {
     })
 }
 
-fn glob_set(globs: &[String]) -> globset::GlobSet {
-    let mut b = globset::GlobSetBuilder::new();
-    for g in globs {
-        if let Ok(glob) = globset::GlobBuilder::new(g).literal_separator(true).build() {
-            b.add(glob);
-        }
-    }
-    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
-}
-
 /// A YAML mapping key as it can be written in a block mapping.
 fn yaml_key(key: &str) -> String {
     let plain = key
@@ -756,7 +746,7 @@ pub fn new_preset(opts: &BuildOptions, req: &NewPreset) -> Result<Outcome, Scaff
         )));
     }
     let file_name = format!("values-scenario-{scenario}.yaml");
-    let globs = glob_set(&site.config.site.sources.presets);
+    let globs = &site.config.globs.presets;
     let mut candidates: Vec<String> = Vec::new();
     match &req.dir {
         Some(d) => {

@@ -6,6 +6,8 @@
 use super::Context;
 use crate::diagnostics::Finding;
 use crate::model::PageRef;
+use crate::util::lines::line_col;
+use crate::util::suggest;
 
 pub fn check(cx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -19,11 +21,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
 fn locate(text: &str, needle: &str) -> (usize, usize) {
     let lower = text.to_ascii_lowercase();
     match lower.find(&needle.to_ascii_lowercase()) {
-        Some(at) => {
-            let line = text[..at].matches('\n').count() + 1;
-            let start = text[..at].rfind('\n').map_or(0, |p| p + 1);
-            (line, text[start..at].chars().count() + 1)
-        }
+        Some(at) => line_col(text, at),
         None => (1, 1),
     }
 }
@@ -74,13 +72,10 @@ fn unknown_and_orphans(cx: &Context, findings: &mut Vec<Finding>) {
     }
 }
 
+/// A known ID one edit away from `id`: IDs are short and numbered, so a larger budget would
+/// offer a different issue rather than a typo's fix.
 fn nearest<'a>(id: &str, known: &std::collections::BTreeSet<&'a str>) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim::levenshtein(id, k), *k))
-        .filter(|(d, _)| *d <= 1)
-        .min()
-        .map(|(_, k)| k)
+    suggest::closest(id, known.iter().copied(), 1)
 }
 
 fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {

@@ -138,7 +138,7 @@ fn finding_value(f: &Finding) -> Value {
 }
 
 fn css_class(s: &str) -> String {
-    crate::load::recipe::slugify(s)
+    crate::util::slug::slugify(s)
 }
 
 fn link(title: impl Into<String>, url: impl Into<String>) -> Value {

@@ -1,0 +1,12 @@
+//! util: small text helpers shared by every stage (Zola's `components/utils` is the model). A
+//! leaf module: it imports nothing from the rest of the crate, so any stage may use it.
+//!
+//! - [`lines`]: byte offset → 1-based line/column, built once per text.
+//! - [`suggest`]: the one "did you mean" (one metric, one threshold rule).
+//! - [`globs`]: glob sets compiled once (the configuration holds them).
+//! - [`slug`]: slugs and GitHub-compatible heading ids.
+
+pub mod globs;
+pub mod lines;
+pub mod slug;
+pub mod suggest;
