@@ -316,8 +316,8 @@ fn check(args: CheckArgs) -> ExitCode {
         ..Default::default()
     };
     let only: Vec<spark_docs::check::SourceKind> = args.only.iter().map(|&k| k.into()).collect();
-    let (root, findings) = match spark_docs::check_site_kinds(&opts, &only) {
-        Ok(r) => r,
+    let (root, findings) = match spark_docs::check_site(&opts, &only) {
+        Ok((site, findings)) => (site.config.root, findings),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(e.exit_code() as u8);

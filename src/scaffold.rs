@@ -7,7 +7,6 @@
 //! `spark-docs check`, so the findings of a new file (a policy of the site that a new preset
 //! does not satisfy yet, an issue no recipe links to yet) are reported at once.
 
-use crate::check;
 use crate::config::ConfigError;
 use crate::diagnostics::Finding;
 use crate::model::{self, Site};
@@ -144,7 +143,7 @@ fn render(
 }
 
 fn today() -> String {
-    crate::render::quickref::build_date()
+    crate::util::date::build_date()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,8 +190,7 @@ fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), ScaffoldError> {
 
 /// Loads the site again and checks it; returns the findings in `rels` and the page URLs.
 fn verify(opts: &BuildOptions, rels: &[String]) -> Result<Outcome, ScaffoldError> {
-    let site = crate::load_site(opts)?;
-    let mut findings = check::run(&site);
+    let (site, mut findings) = crate::check_site(opts, &[])?;
     findings.retain(|f| rels.contains(&f.file));
     let created = rels
         .iter()

@@ -2,6 +2,8 @@
 //! preset targets, and the issue ↔ page graph. Everything downstream reads the `Site`.
 
 pub mod anchors;
+pub mod presets;
+pub mod signatures;
 
 use crate::config::Config;
 use crate::diagnostics::Finding;

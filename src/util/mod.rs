@@ -5,7 +5,9 @@
 //! - [`suggest`]: the one "did you mean" (one metric, one threshold rule).
 //! - [`globs`]: glob sets compiled once (the configuration holds them).
 //! - [`slug`]: slugs and GitHub-compatible heading ids.
+//! - [`date`]: the build date (`SOURCE_DATE_EPOCH` for reproducible builds).
 
+pub mod date;
 pub mod globs;
 pub mod lines;
 pub mod slug;
