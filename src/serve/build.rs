@@ -2,7 +2,7 @@
 //! in memory. A failed rebuild becomes a list of [`Problem`]s for the terminal and the overlay.
 
 use crate::config::{Config, ConfigError};
-use crate::diagnostics::{self, Finding};
+use crate::diagnostics::Finding;
 use crate::model::Site;
 use crate::{render, BuildError, BuildOptions, Mode, OnErrors, Staged};
 use hyper::body::Bytes;
@@ -114,8 +114,8 @@ pub fn build(opts: &BuildOptions, first: bool, color: bool) -> Outcome {
         // Errors first: they are why the build failed; warnings follow.
         let mut shown = findings.clone();
         shown.sort_by_key(|f| f.severity);
-        let problems = shown.iter().map(|f| problem(f, &root)).collect();
-        let report = diagnostics::render_human(&findings, &root, color);
+        let problems = shown.iter().map(|f| problem(f, &site)).collect();
+        let report = site.render_findings(&findings, color);
         return Outcome::Failed {
             problems,
             report,
@@ -177,7 +177,14 @@ fn into_files(output: render::Output) -> Files {
         .collect()
 }
 
-fn problem(f: &Finding, root: &Path) -> Problem {
+/// A finding with its source line, quoted from the text the model holds (read from disk only
+/// for files the model does not hold).
+fn problem(f: &Finding, site: &Site) -> Problem {
+    let source = match site.source_text(&f.file) {
+        Some(text) if f.line > 0 => quote_line(text, f.line),
+        Some(_) => None,
+        None => source_line(&site.config.root, &f.file, f.line),
+    };
     Problem {
         severity: f.severity.as_str(),
         code: f.code.clone(),
@@ -186,7 +193,7 @@ fn problem(f: &Finding, root: &Path) -> Problem {
         column: f.column,
         message: f.message.clone(),
         help: f.help.clone(),
-        source: source_line(root, &f.file, f.line),
+        source,
     }
 }
 
@@ -195,8 +202,12 @@ fn source_line(root: &Path, file: &str, line: usize) -> Option<String> {
         return None;
     }
     let bytes = std::fs::read(root.join(file)).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let l = text.lines().nth(line - 1)?;
+    quote_line(&String::from_utf8_lossy(&bytes), line)
+}
+
+/// Line `line` (1-based) of `text`, clipped to 200 characters, tabs as four spaces.
+fn quote_line(text: &str, line: usize) -> Option<String> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
     Some(
         l.chars()
             .take(200)
