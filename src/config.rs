@@ -1,5 +1,6 @@
 //! `site.toml`: the typed site configuration, its defaults and its validation.
 
+use crate::util::globs::{Globs, Separator};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -156,6 +157,20 @@ pub struct Config {
     pub root: PathBuf,
     pub file: PathBuf,
     pub site: SiteConfig,
+    /// The globs of site.toml, compiled once when it loaded.
+    pub globs: ConfigGlobs,
+}
+
+/// The glob lists of site.toml, compiled once (validation compiles them anyway): every stage
+/// matches paths through these instead of building its own glob set.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigGlobs {
+    /// `[check] ignore`: `*` also matches `/`.
+    pub ignore: Globs,
+    /// `[sources] presets`: `*` stays inside one path segment.
+    pub presets: Globs,
+    /// `[sources] charts`: `*` stays inside one path segment.
+    pub charts: Globs,
 }
 
 impl Config {
@@ -179,17 +194,19 @@ impl Config {
         if let Some(url) = base_url_override {
             site.base_url = url.to_string();
         }
-        let config = Config {
+        let mut config = Config {
             root: root.to_path_buf(),
             file,
             site,
+            globs: ConfigGlobs::default(),
         };
-        config.validate()?;
+        config.globs = config.validate()?;
         config.validate_rule_codes(&text)?;
         Ok(config)
     }
 
-    fn validate(&self) -> Result<(), ConfigError> {
+    /// Checks every setting; returns the globs, compiled on the way.
+    fn validate(&self) -> Result<ConfigGlobs, ConfigError> {
         let url = &self.site.base_url;
         if !(url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://")) {
             return Err(ConfigError::Invalid {
@@ -219,21 +236,16 @@ impl Config {
                 }
             }
         }
-        for (key, globs) in [
-            ("sources.presets", &s.presets),
-            ("sources.charts", &s.charts),
-        ] {
-            for g in globs {
-                if let Err(e) = globset::Glob::new(g) {
-                    return Err(ConfigError::Invalid {
-                        path: self.file.clone(),
-                        key: key.into(),
-                        value: g.clone(),
-                        message: e.kind().to_string(),
-                    });
-                }
-            }
-        }
+        let compile = |key: &str, globs: &[String], separator| {
+            Globs::new(globs, separator).map_err(|e| ConfigError::Invalid {
+                path: self.file.clone(),
+                key: key.into(),
+                value: e.pattern,
+                message: e.message,
+            })
+        };
+        let presets = compile("sources.presets", &s.presets, Separator::Literal)?;
+        let charts = compile("sources.charts", &s.charts, Separator::Literal)?;
         if let Err(e) = regex::Regex::new(&self.site.check.placeholder) {
             return Err(ConfigError::Invalid {
                 path: self.file.clone(),
@@ -252,16 +264,7 @@ impl Config {
                 });
             }
         }
-        for g in &self.site.check.ignore {
-            if let Err(e) = globset::Glob::new(g) {
-                return Err(ConfigError::Invalid {
-                    path: self.file.clone(),
-                    key: "check.ignore".into(),
-                    value: g.clone(),
-                    message: e.kind().to_string(),
-                });
-            }
-        }
+        let ignore = compile("check.ignore", &self.site.check.ignore, Separator::Any)?;
         for (from, to) in &self.site.chart_paths {
             if !self.root.join(to).is_dir() {
                 return Err(ConfigError::MissingPath {
@@ -271,7 +274,11 @@ impl Config {
                 });
             }
         }
-        Ok(())
+        Ok(ConfigGlobs {
+            ignore,
+            presets,
+            charts,
+        })
     }
 
     /// Every key of `[check] severity` must name a rule of the registry: a misspelt code would
@@ -362,6 +369,7 @@ mod tests {
             root: PathBuf::from("."),
             file: PathBuf::from("site.toml"),
             site: toml::from_str(&format!("title = \"t\"\nbase_url = \"{url}\"")).unwrap(),
+            globs: ConfigGlobs::default(),
         }
     }
 

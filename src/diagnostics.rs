@@ -103,8 +103,25 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 /// rustc-like rendering: header, location arrow, the source line with a caret, help.
-/// `root` is used to read the offending line; colours only when `color` is set.
+/// `root` is used to read the offending line; colours only when `color` is set. Prefer
+/// [`render_human_with`] and the texts the model holds when a loaded site is at hand.
 pub fn render_human(findings: &[Finding], root: &Path, color: bool) -> String {
+    render_human_with(findings, |file| read_lossy(&root.join(file)), color)
+}
+
+fn read_lossy(path: &Path) -> Option<String> {
+    std::fs::read(path)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// [`render_human`] quoting the offending lines from `text_of(file)` (the model's source texts,
+/// so sources are read once); `None` shows no snippet.
+pub fn render_human_with(
+    findings: &[Finding],
+    text_of: impl Fn(&str) -> Option<String>,
+    color: bool,
+) -> String {
     let paint = |code: &str, s: &str| {
         if color {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -133,14 +150,9 @@ pub fn render_human(findings: &[Finding], root: &Path, color: bool) -> String {
             (l, c) => format!("{}:{l}:{c}", f.file),
         };
         let _ = writeln!(out, "  {} {location}", paint("1;34", "-->"));
-        let lines = cache.entry(f.file.as_str()).or_insert_with(|| {
-            std::fs::read(root.join(&f.file)).ok().map(|b| {
-                String::from_utf8_lossy(&b)
-                    .lines()
-                    .map(str::to_string)
-                    .collect()
-            })
-        });
+        let lines = cache
+            .entry(f.file.as_str())
+            .or_insert_with(|| text_of(&f.file).map(|t| t.lines().map(str::to_string).collect()));
         if let Some(src) = lines.as_ref().and_then(|l| l.get(f.line.wrapping_sub(1))) {
             let num = f.line.to_string();
             let pad = " ".repeat(num.len());

@@ -85,22 +85,17 @@ pub fn load_site(opts: &BuildOptions) -> Result<model::Site, BuildError> {
     Ok(model::Site::new(config, loaded))
 }
 
-/// Loads the site and runs every check: what `spark-docs check` reports.
-pub fn check_site(opts: &BuildOptions) -> Result<(PathBuf, Vec<Finding>), BuildError> {
-    let site = load_site(opts)?;
-    Ok((site.config.root.clone(), check::run(&site)))
-}
-
-/// [`check_site`] restricted to the findings in files of the given kinds (`check --only`); every
-/// rule still runs, since a preset's findings depend on its chart and the policies.
-pub fn check_site_kinds(
+/// Loads the site and runs every check: what `spark-docs check` reports, restricted to the
+/// findings in files of the given kinds (`check --only`; all when empty). Every rule still
+/// runs, since a preset's findings depend on its chart and the policies.
+pub fn check_site(
     opts: &BuildOptions,
     only: &[check::SourceKind],
-) -> Result<(PathBuf, Vec<Finding>), BuildError> {
+) -> Result<(model::Site, Vec<Finding>), BuildError> {
     let site = load_site(opts)?;
     let mut findings = check::run(&site);
     check::retain_kinds(&site, &mut findings, only);
-    Ok((site.config.root.clone(), findings))
+    Ok((site, findings))
 }
 
 /// Renders a loaded site's pages into the in-memory output (pages post-processed, plus raw and
@@ -144,29 +139,162 @@ pub fn render_site_wide(
     Ok(findings)
 }
 
-/// The whole build: load, link, (fail on content errors), render, post-process, write atomically.
+/// What [`run`] does when the checks report errors, and when it makes the site-wide outputs.
+/// `build` and `serve` differ only in this (Zola's `Site` with a build mode is the model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mode {
+    /// On content errors: stop before rendering, or render the site with its findings shown
+    /// (the `/health/` page and per-page banners).
+    pub on_errors: OnErrors,
+    /// Make the search index and the card now, or leave them to the caller when the build is
+    /// clean (`serve` makes them on another thread after the reload).
+    pub site_wide: SiteWide,
+}
+
+/// See [`Mode::on_errors`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnErrors {
+    /// Stop before rendering (`build`, `serve`'s rebuilds: the last good site stays up).
+    Stop,
+    /// Render anyway, findings always shown, errors or not (`build --keep-going`).
+    KeepGoing,
+    /// Render anyway, findings shown only when there are errors (`serve`'s first build: there
+    /// is something to look at while the errors are fixed).
+    Fallback,
+}
+
+/// See [`Mode::site_wide`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteWide {
+    Now,
+    /// Left to the caller ([`render_site_wide`]) when the checks found no error; a site
+    /// rendered with its errors shown gets them now.
+    DeferWhenClean,
+}
+
+/// Milliseconds spent in each stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub load: u128,
+    pub check: u128,
+    /// Pages and post-processing.
+    pub render: u128,
+    /// The search index and the quick-reference card (features `search`, `pdf`), when they
+    /// were made as part of this build.
+    pub site_wide: u128,
+    pub total: u128,
+}
+
+/// What [`run`] produced, before anything is written.
+pub struct Staged {
+    pub site: model::Site,
+    /// The checks' findings, sorted.
+    pub findings: Vec<Finding>,
+    /// Whether the findings hold an error: the build fails.
+    pub failed: bool,
+    /// The rendered files; `None` when the errors stopped the build before rendering.
+    pub output: Option<Result<render::Output, BuildError>>,
+    /// The site-wide stage's findings (a card that had to drop entries warns).
+    pub site_wide_findings: Vec<Finding>,
+    /// Whether the site-wide outputs are still to be made (see [`SiteWide::DeferWhenClean`]).
+    pub site_wide_pending: bool,
+    pub timings: Timings,
+}
+
+/// The one orchestrator `build` and `serve` both call: load, check, decide whether the errors
+/// stop the build, render, post-process, and make the site-wide outputs. Configuration errors
+/// stop it (the `Err`); theme errors end up in `output`.
+pub fn run(opts: &BuildOptions, mode: Mode) -> Result<Staged, BuildError> {
+    let started = Instant::now();
+    let mut timings = Timings::default();
+    let site = load_site(opts)?;
+    timings.load = started.elapsed().as_millis();
+    let t = Instant::now();
+    let mut findings = check::run(&site);
+    diagnostics::sort(&mut findings);
+    timings.check = t.elapsed().as_millis();
+    let failed = findings.iter().any(|f| f.severity == Severity::Error);
+    let mut staged = Staged {
+        site,
+        findings,
+        failed,
+        output: None,
+        site_wide_findings: Vec::new(),
+        site_wide_pending: false,
+        timings,
+    };
+    if failed && mode.on_errors == OnErrors::Stop {
+        staged.timings.total = started.elapsed().as_millis();
+        return Ok(staged);
+    }
+    let t = Instant::now();
+    let show_findings = match mode.on_errors {
+        OnErrors::KeepGoing => true,
+        OnErrors::Fallback => failed,
+        OnErrors::Stop => false,
+    };
+    let rendered = render_pages(&staged.site, &staged.findings, show_findings);
+    staged.timings.render = t.elapsed().as_millis();
+    let defer = mode.site_wide == SiteWide::DeferWhenClean && !failed;
+    staged.output = Some(match rendered {
+        Ok(files) if defer => {
+            staged.site_wide_pending = true;
+            Ok(files)
+        }
+        Ok(mut files) => {
+            let t = Instant::now();
+            let site_wide = render_site_wide(&staged.site, &mut files);
+            staged.timings.site_wide = t.elapsed().as_millis();
+            site_wide.map(|f| {
+                staged.site_wide_findings = f;
+                files
+            })
+        }
+        Err(e) => Err(e),
+    });
+    staged.timings.total = started.elapsed().as_millis();
+    Ok(staged)
+}
+
+/// The whole build: [`run`] (stopping on content errors unless `--keep-going`), then write
+/// atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let site = load_site(opts)?;
-    let mut findings = check::run(&site);
-    let failed = findings.iter().any(|f| f.severity == Severity::Error);
-    if failed && !opts.keep_going {
+    let on_errors = if opts.keep_going {
+        OnErrors::KeepGoing
+    } else {
+        OnErrors::Stop
+    };
+    let staged = run(
+        opts,
+        Mode {
+            on_errors,
+            site_wide: SiteWide::Now,
+        },
+    )?;
+    let Staged {
+        site,
+        mut findings,
+        failed,
+        output,
+        site_wide_findings,
+        ..
+    } = staged;
+    let root = site.config.root.clone();
+    let Some(files) = output else {
         return Err(BuildError::Content {
-            root: site.config.root.clone(),
+            root,
             findings,
             written: None,
         });
-    }
-    let mut files = render_pages(&site, &findings, opts.keep_going)?;
-    findings.extend(render_site_wide(&site, &mut files)?);
-    let out = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| site.config.root.join("public"));
-    write::write_atomic(&out, &site.config.root, &files)?;
+    };
+    let files = files?;
+    findings.extend(site_wide_findings);
+    let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
+    write::write_atomic(&out, &root, &files)?;
     if failed {
         return Err(BuildError::Content {
-            root: site.config.root.clone(),
+            root,
             findings,
             written: Some(out),
         });
@@ -175,7 +303,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         pages: files.keys().filter(|k| k.ends_with(".html")).count(),
         files: files.len(),
         out,
-        root: site.config.root.clone(),
+        root,
         findings,
         millis: started.elapsed().as_millis(),
     })

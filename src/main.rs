@@ -381,7 +381,7 @@ fn check(args: CheckArgs) -> ExitCode {
         ..Default::default()
     };
     let only: Vec<spark_docs::check::SourceKind> = args.only.iter().map(|&k| k.into()).collect();
-    let (root, findings) = match spark_docs::check_site_kinds(&opts, &only) {
+    let (site, findings) = match spark_docs::check_site(&opts, &only) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -390,11 +390,11 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match args.format {
-        Format::Human => print!("{}", diagnostics::render_human(&findings, &root, color)),
+        Format::Human => print!("{}", site.render_findings(&findings, color)),
         Format::Json => println!("{}", diagnostics::render_json(&findings)),
         Format::Github => print!(
             "{}",
-            diagnostics::render_github_at(&findings, &workspace_prefix(&root))
+            diagnostics::render_github_at(&findings, &workspace_prefix(&site.config.root))
         ),
     }
     let summary = diagnostics::summarize(&findings);

@@ -81,7 +81,7 @@ pub struct Card {
 /// to be dropped. A template that does not compile is a theme (configuration) error.
 pub fn quickref(site: &Site, files: &mut Output) -> Result<Vec<Finding>, ThemeError> {
     let template = Template::for_site(site)?;
-    let date = quickref::build_date();
+    let date = crate::util::date::build_date();
     let data = quickref::data(site, &date);
     let (card, dropped) = fit(&template, &data, &date, MAX_PAGES)?;
     files.insert(quickref::PDF_FILE.into(), card.pdf);

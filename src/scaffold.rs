@@ -7,12 +7,11 @@
 //! `spark-docs check`, so the findings of a new file (a policy of the site that a new preset
 //! does not satisfy yet, an issue no recipe links to yet) are reported at once.
 
-use crate::check;
 use crate::config::ConfigError;
 use crate::diagnostics::Finding;
-use crate::load::recipe::slugify;
 use crate::model::{self, Site};
 use crate::render::templates::{embedded, tera_error_chain};
+use crate::util::slug::slugify;
 use crate::{BuildError, BuildOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -144,7 +143,7 @@ fn render(
 }
 
 fn today() -> String {
-    crate::render::quickref::build_date()
+    crate::util::date::build_date()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,8 +190,7 @@ fn write_new(root: &Path, rel: &str, text: &str) -> Result<(), ScaffoldError> {
 
 /// Loads the site again and checks it; returns the findings in `rels` and the page URLs.
 fn verify(opts: &BuildOptions, rels: &[String]) -> Result<Outcome, ScaffoldError> {
-    let site = crate::load_site(opts)?;
-    let mut findings = check::run(&site);
+    let (site, mut findings) = crate::check_site(opts, &[])?;
     findings.retain(|f| rels.contains(&f.file));
     let created = rels
         .iter()
@@ -701,16 +699,6 @@ fn find_chart(site: &Site, wanted: &str) -> Result<usize, ScaffoldError> {
     })
 }
 
-fn glob_set(globs: &[String]) -> globset::GlobSet {
-    let mut b = globset::GlobSetBuilder::new();
-    for g in globs {
-        if let Ok(glob) = globset::GlobBuilder::new(g).literal_separator(true).build() {
-            b.add(glob);
-        }
-    }
-    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
-}
-
 /// A YAML mapping key as it can be written in a block mapping.
 fn yaml_key(key: &str) -> String {
     let plain = key
@@ -756,7 +744,7 @@ pub fn new_preset(opts: &BuildOptions, req: &NewPreset) -> Result<Outcome, Scaff
         )));
     }
     let file_name = format!("values-scenario-{scenario}.yaml");
-    let globs = glob_set(&site.config.site.sources.presets);
+    let globs = &site.config.globs.presets;
     let mut candidates: Vec<String> = Vec::new();
     match &req.dir {
         Some(d) => {

@@ -188,7 +188,7 @@ pub fn js_regex(sig: &str) -> Option<(String, String)> {
         Some(rest) => (rest, "i"),
         None => (sig, ""),
     };
-    if crate::check::issues::js_incompatibility(source).is_some() {
+    if crate::model::signatures::js_incompatibility(source).is_some() {
         return None;
     }
     Some((source.to_string(), flags.to_string()))

@@ -5,7 +5,10 @@
 
 use super::Context;
 use crate::diagnostics::Finding;
+use crate::model::signatures::js_incompatibility;
 use crate::model::PageRef;
+use crate::util::lines::line_col;
+use crate::util::suggest;
 
 pub fn check(cx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -19,11 +22,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
 fn locate(text: &str, needle: &str) -> (usize, usize) {
     let lower = text.to_ascii_lowercase();
     match lower.find(&needle.to_ascii_lowercase()) {
-        Some(at) => {
-            let line = text[..at].matches('\n').count() + 1;
-            let start = text[..at].rfind('\n').map_or(0, |p| p + 1);
-            (line, text[start..at].chars().count() + 1)
-        }
+        Some(at) => line_col(text, at),
         None => (1, 1),
     }
 }
@@ -74,13 +73,10 @@ fn unknown_and_orphans(cx: &Context, findings: &mut Vec<Finding>) {
     }
 }
 
+/// A known ID one edit away from `id`: IDs are short and numbered, so a larger budget would
+/// offer a different issue rather than a typo's fix.
 fn nearest<'a>(id: &str, known: &std::collections::BTreeSet<&'a str>) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim::levenshtein(id, k), *k))
-        .filter(|(d, _)| *d <= 1)
-        .min()
-        .map(|(_, k)| k)
+    suggest::closest(id, known.iter().copied(), 1)
 }
 
 fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
@@ -155,89 +151,5 @@ fn signatures(cx: &Context, findings: &mut Vec<Finding>) {
                 );
             }
         }
-    }
-}
-
-/// Why a Rust-syntax regex would not mean the same in a browser, if it would not. A leading
-/// `(?i)` is fine (it becomes the `i` flag), so callers strip it first.
-pub fn js_incompatibility(source: &str) -> Option<&'static str> {
-    let checks: &[(&str, &str)] = &[
-        (
-            "(?P<",
-            "named groups `(?P<name>…)` are written `(?<name>…)` in JavaScript",
-        ),
-        (
-            "(?i",
-            "inline flags other than a leading `(?i)` do not exist in JavaScript",
-        ),
-        ("(?m", "inline flags do not exist in JavaScript"),
-        ("(?s", "inline flags do not exist in JavaScript"),
-        ("(?x", "inline flags do not exist in JavaScript"),
-        ("(?u", "inline flags do not exist in JavaScript"),
-        ("(?U", "inline flags do not exist in JavaScript"),
-        ("(?-", "inline flags do not exist in JavaScript"),
-        ("\\A", "`\\A` does not exist in JavaScript; use `^`"),
-        ("\\z", "`\\z` does not exist in JavaScript; use `$`"),
-        ("\\p{", "Unicode classes need the `u` flag in JavaScript"),
-        ("\\P{", "Unicode classes need the `u` flag in JavaScript"),
-        (
-            "\\x{",
-            "`\\x{…}` escapes need the `u` flag in JavaScript; write `\\xNN` or `\\uNNNN`",
-        ),
-        (
-            "[[:",
-            "POSIX classes `[[:alpha:]]` do not exist in JavaScript",
-        ),
-    ];
-    let mut escaped = false;
-    for (i, c) in source.char_indices() {
-        if escaped {
-            escaped = false;
-            // `\\A` is a literal backslash followed by A: only unescaped sequences count.
-            if c != '\\' {
-                let seq = &source[i - 1..];
-                if let Some((_, why)) = checks
-                    .iter()
-                    .filter(|(p, _)| p.starts_with('\\'))
-                    .find(|(p, _)| seq.starts_with(p))
-                {
-                    return Some(why);
-                }
-            }
-            continue;
-        }
-        if c == '\\' {
-            escaped = true;
-            continue;
-        }
-        let rest = &source[i..];
-        if let Some((_, why)) = checks
-            .iter()
-            .filter(|(p, _)| !p.starts_with('\\'))
-            .find(|(p, _)| rest.starts_with(p))
-        {
-            return Some(why);
-        }
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::js_incompatibility;
-
-    #[test]
-    fn rust_only_regex_constructs_are_refused_for_the_browser() {
-        assert!(js_incompatibility(r"(?P<host>[\w.]+)").is_some());
-        assert!(js_incompatibility(r"foo(?i)bar").is_some());
-        assert!(js_incompatibility(r"\Afoo").is_some());
-        assert!(js_incompatibility(r"\p{Greek}+").is_some());
-        assert!(js_incompatibility(r"[[:alpha:]]").is_some());
-        assert!(js_incompatibility(r"\\A literal backslash then A").is_none());
-        assert!(js_incompatibility(r"Failed to connect to [\w.-]+:7078").is_none());
-        assert!(
-            js_incompatibility(r"Executor [\w/-]+ finished with state (EXITED|FAILED)").is_none()
-        );
-        assert!(js_incompatibility(r"(?:a|b)").is_none());
     }
 }

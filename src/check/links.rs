@@ -6,7 +6,9 @@ use super::Context;
 use crate::diagnostics::Finding;
 use crate::load::notebook::CellKind;
 use crate::load::recipe::markdown_options;
-use crate::render::markdown::{heading_ids, resolve_relative};
+use crate::model::anchors::{heading_ids, resolve_relative};
+use crate::util::lines::LineIndex;
+use crate::util::suggest::did_you_mean;
 use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -60,38 +62,20 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     findings
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
-
-/// (line, column), 1-based, of a byte offset.
-fn position(starts: &[usize], text: &str, offset: usize) -> (usize, usize) {
-    let line = starts.partition_point(|&s| s <= offset);
-    let start = starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
-    let col = text
-        .get(start..offset)
-        .map(|s| s.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
-
 fn check_links(
     cx: &Context,
     t: &Text,
     anchors: &HashMap<&str, Vec<String>>,
     findings: &mut Vec<Finding>,
 ) {
-    let starts = line_starts(t.body);
+    let lines = LineIndex::new(t.body);
     for (event, range) in Parser::new_ext(t.body, markdown_options()).into_offset_iter() {
         let dest = match &event {
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => dest_url.to_string(),
             _ => continue,
         };
-        let (line, col) = position(&starts, t.body, range.start);
+        let (line, col) = lines.line_col(range.start);
         let at = |code: &str, msg: String| {
             Finding::error(code, t.file, line + t.first_line - 1, col, msg)
         };
@@ -143,13 +127,8 @@ fn check_links(
 }
 
 fn suggest(fragment: &str, ids: &[String]) -> String {
-    let best = ids
-        .iter()
-        .map(|i| (strsim::jaro_winkler(fragment, i), i))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    match best {
-        Some((_, id)) => format!("did you mean `#{id}`?"),
+    match did_you_mean(fragment, ids.iter().map(String::as_str)) {
+        Some(id) => format!("did you mean `#{id}`?"),
         None if ids.is_empty() => "the target has no headings below its title".into(),
         None => format!(
             "headings there: {}",

@@ -145,13 +145,7 @@ pub fn run(site: &Site) -> Vec<Finding> {
 }
 
 fn apply_config(cx: &Context, findings: &mut Vec<Finding>) {
-    let mut ignore = globset::GlobSetBuilder::new();
-    for g in &cx.cfg.ignore {
-        if let Ok(glob) = globset::Glob::new(g) {
-            ignore.add(glob);
-        }
-    }
-    let ignore = ignore.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let ignore = &cx.site.config.globs.ignore;
     let blocks = cx.code_blocks();
     findings.retain_mut(|f| {
         if ignore.is_match(&f.file) {
@@ -235,31 +229,8 @@ impl SourceKind {
                 }
                 // Files the globs name, loaded or not (a preset that is not valid UTF-8), and the
                 // files of chart directories that did not load (`chart-invalid`).
-                let glob_set = |globs: &[String]| {
-                    let mut b = globset::GlobSetBuilder::new();
-                    for g in globs {
-                        if let Ok(glob) =
-                            globset::GlobBuilder::new(g).literal_separator(true).build()
-                        {
-                            b.add(glob);
-                        }
-                    }
-                    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
-                };
-                if glob_set(&s.presets).is_match(file) {
-                    return true;
-                }
-                let charts = glob_set(&s.charts);
-                let mut dir = file;
-                loop {
-                    if charts.is_match(dir) {
-                        return true;
-                    }
-                    match dir.rfind('/') {
-                        Some(i) => dir = &dir[..i],
-                        None => return false,
-                    }
-                }
+                let globs = &site.config.globs;
+                globs.presets.is_match(file) || globs.charts.matches_path_or_parent(file)
             }
         }
     }

@@ -10,6 +10,7 @@ pub mod script;
 
 use crate::config::Config;
 use crate::diagnostics::Finding;
+use crate::util::globs::Globs;
 use std::path::{Path, PathBuf};
 
 pub use chart::Chart;
@@ -65,14 +66,14 @@ pub fn load_all(config: &Config) -> Loaded {
             }
         }
     }
-    for dir in expand_globs(root, &src.charts, true, &mut out.findings) {
+    for dir in expand_globs(root, &config.globs.charts, true, &mut out.findings) {
         if let Some(c) = chart::load_chart(root, &dir, &mut out.findings) {
             out.charts.push(c);
         }
     }
     // A chart directory that holds presets but is not listed under `charts` is still a chart:
     // presets find theirs as the nearest ancestor with Chart.yaml.
-    for path in expand_globs(root, &src.presets, false, &mut out.findings) {
+    for path in expand_globs(root, &config.globs.presets, false, &mut out.findings) {
         if let Some(file) = read_source(root, &path, &mut out.findings) {
             if let Some(mut p) = preset::load_preset(file, &mut out.findings) {
                 p.chart_dir = nearest_chart_dir(root, &path);
@@ -187,10 +188,10 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
             })
         }
         Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column =
-                valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+            // The bytes before the first bad one are valid UTF-8: locate the end of them.
+            let valid = std::str::from_utf8(&e.as_bytes()[..e.utf8_error().valid_up_to()])
+                .unwrap_or_default();
+            let (line, column) = crate::util::lines::line_col(valid, valid.len());
             findings.push(
                 Finding::error(
                     "file-not-utf8",
@@ -251,27 +252,19 @@ pub fn read_tree(
     files
 }
 
-/// Expands `globs` (relative to root) to matching directories (`dirs`) or files, sorted.
+/// Expands the compiled globs `set` (relative to root) to matching directories (`dirs`) or files, sorted.
 pub fn expand_globs(
     root: &Path,
-    globs: &[String],
+    set: &Globs,
     dirs: bool,
     findings: &mut Vec<Finding>,
 ) -> Vec<PathBuf> {
-    if globs.is_empty() {
+    if set.is_empty() {
         return Vec::new();
     }
-    let mut builder = globset::GlobSetBuilder::new();
-    for g in globs {
-        if let Ok(glob) = globset::GlobBuilder::new(g).literal_separator(true).build() {
-            builder.add(glob);
-        }
-    }
-    let Ok(set) = builder.build() else {
-        return Vec::new();
-    };
     // Walk only from the longest literal prefix of each glob.
-    let mut starts: Vec<PathBuf> = globs
+    let mut starts: Vec<PathBuf> = set
+        .patterns()
         .iter()
         .map(|g| {
             let literal: Vec<&str> = g
@@ -299,7 +292,7 @@ pub fn expand_globs(
                     } else {
                         e.file_type().is_file()
                     };
-                    if is_match && set.is_match(rel_path(root, e.path())) {
+                    if is_match && set.is_match(&rel_path(root, e.path())) {
                         found.push(e.path().to_path_buf());
                     }
                 }

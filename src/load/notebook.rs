@@ -216,7 +216,7 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
         .to_string();
     let file_name = file.rel.rsplit('/').next().unwrap_or(&file.rel).to_string();
     Some(Notebook {
-        slug: super::recipe::slugify(&stem(&file.rel)),
+        slug: crate::util::slug::slugify(&stem(&file.rel)),
         file_name,
         title,
         language,

@@ -4,6 +4,8 @@
 use super::front_matter::{self, StringList};
 use super::SourceFile;
 use crate::diagnostics::Finding;
+use crate::util::lines::LineIndex;
+use crate::util::slug::slugify;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -65,10 +67,7 @@ impl MarkdownDoc {
                 .collect(),
             ..Default::default()
         };
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
+        let lines = LineIndex::new(body);
         let mut in_h1 = false;
         let mut h1 = String::new();
         let mut pending_ignore: Vec<String> = Vec::new();
@@ -92,12 +91,12 @@ impl MarkdownDoc {
                     }
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let fence_line = line_of(range.start);
+                    let fence_line = lines.line(range.start);
                     let (info, line) = match &kind {
                         CodeBlockKind::Fenced(info) => (info.to_string(), fence_line + 1),
                         CodeBlockKind::Indented => (String::new(), fence_line),
                     };
-                    let indent = body[line_starts[fence_line - 1]..]
+                    let indent = body[lines.line_start(fence_line)..]
                         .chars()
                         .take_while(|c| *c == ' ')
                         .count();
@@ -139,14 +138,6 @@ impl MarkdownDoc {
             }
         }
         doc
-    }
-
-    /// Value of a `**Key:** value` line, matched case-insensitively.
-    pub fn meta_value(&self, key: &str) -> Option<&str> {
-        self.meta
-            .iter()
-            .find(|(k, _, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v, _)| v.as_str())
     }
 }
 
@@ -232,22 +223,6 @@ pub struct Recipe {
     pub doc: MarkdownDoc,
     /// Line of the front matter key `signatures` / `issues`, for diagnostics.
     pub front_lines: BTreeMap<String, usize>,
-}
-
-/// Lower-case, alphanumerics kept, everything else collapsed to `-`.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
 }
 
 fn file_stem(rel: &str) -> String {

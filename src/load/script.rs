@@ -72,7 +72,7 @@ pub fn load_script(file: SourceFile) -> Script {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     Script {
-        slug: super::recipe::slugify(&stem),
+        slug: crate::util::slug::slugify(&stem),
         title: file_name.clone(),
         file_name,
         description,

@@ -4,6 +4,10 @@
 
 pub mod values;
 
+pub mod anchors;
+pub mod presets;
+pub mod signatures;
+
 use crate::config::Config;
 use crate::diagnostics::Finding;
 use crate::load::{self, Chart, Issue, Loaded, Notebook, Preset, Recipe, Script, SourceFile};
@@ -416,6 +420,37 @@ impl Site {
             "script" => self.scripts.len(),
             _ => 0,
         }
+    }
+
+    /// The text of a root-relative source file as loaded, if the model holds it: what
+    /// diagnostics quote, so sources are read once. Files the model does not hold (site.toml,
+    /// a chart's templates) return `None`.
+    pub fn source_text(&self, rel: &str) -> Option<&str> {
+        let pages = self.all_pages().into_iter().map(|r| self.source(r));
+        let charts = self
+            .charts
+            .iter()
+            .flat_map(|c| c.values_file.iter().chain(c.schema_file.iter()));
+        pages
+            .chain(self.policies.iter())
+            .chain(charts)
+            .find(|s| s.rel == rel)
+            .map(|s| s.text.as_str())
+    }
+
+    /// Findings rendered for people ([`crate::diagnostics::render_human_with`]), quoting the
+    /// texts the model holds; files it does not hold are read from disk.
+    pub fn render_findings(&self, findings: &[Finding], color: bool) -> String {
+        crate::diagnostics::render_human_with(
+            findings,
+            |file| match self.source_text(file) {
+                Some(text) => Some(text.to_string()),
+                None => std::fs::read(self.config.root.join(file))
+                    .ok()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+            },
+            color,
+        )
     }
 
     /// The set of issue IDs that exist.

@@ -11,11 +11,6 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
-/// Loads the syntax definitions ahead of time (serve does this once at start).
-pub fn warm_up() {
-    let _ = syntaxes();
-}
-
 fn placeholder_re() -> &'static regex::Regex {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     RE.get_or_init(|| regex::Regex::new(r"<[A-Za-z][A-Za-z0-9_.:/-]*>").expect("static regex"))

@@ -3,6 +3,8 @@
 
 use super::highlight;
 use crate::load::recipe::markdown_options;
+use crate::model::anchors::resolve_relative;
+use crate::util::slug::{heading_id, unique_id};
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd,
 };
@@ -30,127 +32,6 @@ pub struct LinkContext<'a> {
     pub file_urls: &'a HashMap<String, String>,
     /// Known issue IDs (upper case).
     pub issue_ids: &'a HashSet<String>,
-}
-
-/// GitHub-compatible heading id: lower-case; letters, digits, `-` and `_` kept; spaces → `-`;
-/// other punctuation dropped. Links written for GitHub keep working.
-pub fn heading_id(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            out.extend(c.to_lowercase());
-        } else if c == ' ' {
-            out.push('-');
-        }
-    }
-    if out.is_empty() {
-        "section".into()
-    } else {
-        out
-    }
-}
-
-/// The ids `render` gives a body's headings (h2 and below; the leading h1 gets none), in order.
-/// Link checks use this so `#fragment` links are judged against exactly what the site has.
-pub fn heading_ids(body: &str) -> Vec<String> {
-    let mut used: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
-    let mut seen_heading = false;
-    let mut iter = Parser::new_ext(body, markdown_options());
-    while let Some(event) = iter.next() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = event {
-            let mut text = String::new();
-            for e in iter.by_ref() {
-                match e {
-                    Event::End(TagEnd::Heading(_)) => break,
-                    Event::Text(t) | Event::Code(t) => text.push_str(&t),
-                    _ => {}
-                }
-            }
-            if level == HeadingLevel::H1 && !seen_heading {
-                seen_heading = true;
-                continue;
-            }
-            seen_heading = true;
-            out.push(unique_id(
-                id.map(|i| i.to_string())
-                    .unwrap_or_else(|| heading_id(&text)),
-                &mut used,
-            ));
-        }
-    }
-    out
-}
-
-fn unique_id(base: String, used: &mut HashSet<String>) -> String {
-    let mut unique = base.clone();
-    let mut k = 1;
-    while !used.insert(unique.clone()) {
-        unique = format!("{base}-{k}");
-        k += 1;
-    }
-    unique
-}
-
-/// Normalizes `a/b/../c` → `a/c`; `None` when it climbs above the root.
-pub fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// Resolves a relative link target written in `source_rel` to a root-relative path (fragment and
-/// query stripped). `None` for external, absolute or fragment-only links.
-pub fn resolve_relative(source_rel: &str, dest: &str) -> Option<(String, Option<String>)> {
-    if dest.is_empty()
-        || dest.starts_with('#')
-        || dest.starts_with('/')
-        || dest.contains("://")
-        || dest.starts_with("mailto:")
-        || dest.starts_with("data:")
-        || dest.starts_with("tel:")
-    {
-        return None;
-    }
-    let (path, fragment) = match dest.split_once('#') {
-        Some((p, f)) => (p, Some(f.to_string())),
-        None => (dest, None),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    let dir = source_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let joined = if dir.is_empty() {
-        path.to_string()
-    } else {
-        format!("{dir}/{path}")
-    };
-    let decoded = percent_decode(&joined);
-    Some((normalize(&decoded)?, fragment))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn alert_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -379,23 +260,5 @@ mod tests {
         assert!(r.html.contains("markdown-alert-warning"));
         assert_eq!(r.toc.len(), 2);
         assert_eq!(render("## Only\n", &ctx(&urls, &ids)).toc.len(), 1);
-    }
-
-    #[test]
-    fn github_style_ids() {
-        assert_eq!(
-            heading_id("Step 1: Set spark.driver.host"),
-            "step-1-set-sparkdriverhost"
-        );
-    }
-
-    #[test]
-    fn resolve_relative_paths() {
-        assert_eq!(
-            resolve_relative("a/b/c.md", "../d.md#x"),
-            Some(("a/d.md".into(), Some("x".into())))
-        );
-        assert_eq!(resolve_relative("a.md", "../../x.md"), None);
-        assert_eq!(resolve_relative("a.md", "https://x"), None);
     }
 }

@@ -2,9 +2,9 @@
 //! in memory. A failed rebuild becomes a list of [`Problem`]s for the terminal and the overlay.
 
 use crate::config::{Config, ConfigError};
-use crate::diagnostics::{self, Finding, Severity};
+use crate::diagnostics::Finding;
 use crate::model::Site;
-use crate::{check, render, BuildError, BuildOptions};
+use crate::{render, BuildError, BuildOptions, Mode, OnErrors, Staged};
 use hyper::body::Bytes;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -30,18 +30,8 @@ pub struct Problem {
     pub source: Option<String>,
 }
 
-/// Milliseconds spent in each stage, for the terminal.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Timings {
-    pub load: u128,
-    pub check: u128,
-    /// Pages and post-processing.
-    pub render: u128,
-    /// The search index and the quick-reference card (features `search`, `pdf`), when they
-    /// were made as part of this build.
-    pub site_wide: u128,
-    pub total: u128,
-}
+/// Milliseconds spent in each stage, for the terminal (the orchestrator's).
+pub use crate::Timings;
 
 impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -83,40 +73,49 @@ pub enum Outcome {
     },
 }
 
-/// Runs load → check → render → post; the search index and the card are left in
-/// [`SiteWide`]. `first` asks for a best-effort site on content errors.
+/// Runs the orchestrator ([`crate::run`]: load → check → render → post); the search index and
+/// the card are left in [`SiteWide`]. `first` asks for a best-effort site on content errors.
 pub fn build(opts: &BuildOptions, first: bool, color: bool) -> Outcome {
     let started = Instant::now();
-    let mut timings = Timings::default();
-    let site = match crate::load_site(opts) {
-        Ok(site) => site,
+    let mode = Mode {
+        on_errors: if first {
+            OnErrors::Fallback
+        } else {
+            OnErrors::Stop
+        },
+        site_wide: crate::SiteWide::DeferWhenClean,
+    };
+    let staged = match crate::run(opts, mode) {
+        Ok(staged) => staged,
         Err(e) => {
-            timings.total = started.elapsed().as_millis();
+            let timings = Timings {
+                total: started.elapsed().as_millis(),
+                ..Timings::default()
+            };
             return failure_from_error(&e, &opts.root, None, timings);
         }
     };
-    timings.load = started.elapsed().as_millis();
-    let t = Instant::now();
-    let mut findings = check::run(&site);
-    diagnostics::sort(&mut findings);
-    timings.check = t.elapsed().as_millis();
+    let Staged {
+        site,
+        findings,
+        failed,
+        output,
+        timings,
+        ..
+    } = staged;
     let config = Box::new(site.config.clone());
     let root = site.config.root.clone();
     let base_path = site.config.base_path();
-    if findings.iter().any(|f| f.severity == Severity::Error) {
-        let fallback = if first {
-            render_all(&site, &findings)
-                .ok()
-                .map(|files| (into_files(files), base_path.clone()))
-        } else {
-            None
-        };
-        timings.total = started.elapsed().as_millis();
+    if failed {
+        // The first build's best-effort site; `None` when even that failed.
+        let fallback = output
+            .and_then(Result::ok)
+            .map(|files| (into_files(files), base_path.clone()));
         // Errors first: they are why the build failed; warnings follow.
         let mut shown = findings.clone();
         shown.sort_by_key(|f| f.severity);
-        let problems = shown.iter().map(|f| problem(f, &root)).collect();
-        let report = diagnostics::render_human(&findings, &root, color);
+        let problems = shown.iter().map(|f| problem(f, &site)).collect();
+        let report = site.render_findings(&findings, color);
         return Outcome::Failed {
             problems,
             report,
@@ -125,11 +124,7 @@ pub fn build(opts: &BuildOptions, first: bool, color: bool) -> Outcome {
             timings,
         };
     }
-    let t = Instant::now();
-    let rendered = crate::render_pages(&site, &findings, false);
-    timings.render = t.elapsed().as_millis();
-    timings.total = started.elapsed().as_millis();
-    match rendered {
+    match output.unwrap_or_else(|| Ok(render::Output::new())) {
         Ok(pages) => {
             let files = into_files(pages);
             Outcome::Built {
@@ -175,14 +170,6 @@ impl SiteWide {
     }
 }
 
-/// Everything `crate::build` produces before writing, findings shown: the best-effort site of a
-/// first build that has content errors.
-fn render_all(site: &Site, findings: &[Finding]) -> Result<render::Output, BuildError> {
-    let mut files = crate::render_pages(site, findings, true)?;
-    crate::render_site_wide(site, &mut files)?;
-    Ok(files)
-}
-
 fn into_files(output: render::Output) -> Files {
     output
         .into_iter()
@@ -190,7 +177,14 @@ fn into_files(output: render::Output) -> Files {
         .collect()
 }
 
-fn problem(f: &Finding, root: &Path) -> Problem {
+/// A finding with its source line, quoted from the text the model holds (read from disk only
+/// for files the model does not hold).
+fn problem(f: &Finding, site: &Site) -> Problem {
+    let source = match site.source_text(&f.file) {
+        Some(text) if f.line > 0 => quote_line(text, f.line),
+        Some(_) => None,
+        None => source_line(&site.config.root, &f.file, f.line),
+    };
     Problem {
         severity: f.severity.as_str(),
         code: f.code.clone(),
@@ -199,7 +193,7 @@ fn problem(f: &Finding, root: &Path) -> Problem {
         column: f.column,
         message: f.message.clone(),
         help: f.help.clone(),
-        source: source_line(root, &f.file, f.line),
+        source,
     }
 }
 
@@ -208,8 +202,12 @@ fn source_line(root: &Path, file: &str, line: usize) -> Option<String> {
         return None;
     }
     let bytes = std::fs::read(root.join(file)).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let l = text.lines().nth(line - 1)?;
+    quote_line(&String::from_utf8_lossy(&bytes), line)
+}
+
+/// Line `line` (1-based) of `text`, clipped to 200 characters, tabs as four spaces.
+fn quote_line(text: &str, line: usize) -> Option<String> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
     Some(
         l.chars()
             .take(200)
