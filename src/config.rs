@@ -353,7 +353,7 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim().to_string();
     match e.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            let (line, _) = crate::util::lines::line_col(text, span.start);
             format!("line {line}: {msg}")
         }
         None => msg,

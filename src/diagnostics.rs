@@ -1,6 +1,7 @@
 //! Findings (severity, stable rule code, file:line:column, message, help) and their three
 //! renderings: rustc-like text for people, GitHub workflow commands for CI, and JSON.
 
+use crate::check::codes::Code;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -28,7 +29,7 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
-    pub code: String,
+    pub code: Code,
     pub file: String,
     pub line: usize,
     pub column: usize,
@@ -39,7 +40,7 @@ pub struct Finding {
 
 impl Finding {
     pub fn error(
-        code: &str,
+        code: Code,
         file: impl Into<String>,
         line: usize,
         column: usize,
@@ -47,7 +48,7 @@ impl Finding {
     ) -> Self {
         Finding {
             severity: Severity::Error,
-            code: code.to_string(),
+            code,
             file: file.into(),
             line,
             column,
@@ -57,7 +58,7 @@ impl Finding {
     }
 
     pub fn warning(
-        code: &str,
+        code: Code,
         file: impl Into<String>,
         line: usize,
         column: usize,
@@ -233,7 +234,7 @@ pub fn render_github_at(findings: &[Finding], prefix: &str) -> String {
             escape_property(&format!("{prefix}{}", f.file)),
             f.line.max(1),
             f.column.max(1),
-            escape_property(&f.code),
+            escape_property(f.code.as_str()),
             escape_data(&msg)
         );
     }
@@ -270,7 +271,7 @@ mod tests {
 
     #[test]
     fn github_escapes_properties_and_data() {
-        let f = Finding::error("shell-syntax", "a,b:c.md", 3, 4, "50% bad\nline");
+        let f = Finding::error(Code::ShellSyntax, "a,b:c.md", 3, 4, "50% bad\nline");
         assert_eq!(
             render_github(&[f]),
             "::error file=a%2Cb%3Ac.md,line=3,col=4,title=shell-syntax::50%25 bad%0Aline\n"
@@ -281,9 +282,9 @@ mod tests {
     fn human_shows_caret_under_column() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("x.md"), "one\n  two\n").unwrap();
-        let f = Finding::error("c", "x.md", 2, 3, "bad").with_help("fix it");
+        let f = Finding::error(Code::ShellSyntax, "x.md", 2, 3, "bad").with_help("fix it");
         let out = render_human(&[f], dir.path(), false);
-        assert!(out.contains("error[c]: bad\n  --> x.md:2:3\n"), "{out}");
+        assert!(out.contains("error[shell-syntax]: bad\n  --> x.md:2:3\n"), "{out}");
         assert!(out.contains("2 |   two\n  |   ^\n"), "{out}");
         assert!(out.contains("= help: fix it"), "{out}");
         assert!(out.contains("1 error, 0 warnings"), "{out}");

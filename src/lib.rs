@@ -136,6 +136,7 @@ pub fn render_site_wide(
     search::index(site, files).map_err(render::ThemeError)?;
     #[cfg(feature = "pdf")]
     findings.extend(pdf::quickref(site, files)?);
+    check::apply_settings(site, &mut findings);
     Ok(findings)
 }
 

@@ -636,8 +636,8 @@ fn new(args: NewArgs) -> ExitCode {
         }
     }
     let code = report_findings(&outcome);
-    for f in outcome.findings.iter().filter(|f| f.code == "issue-orphan") {
-        if let Some(id) = f.message.strip_prefix("no page references ") {
+    for c in outcome.created.iter().filter(|c| c.orphan) {
+        if let Some(id) = &c.issue {
             println!(
                 "next: write the recipe that fixes it: spark-docs new recipe troubleshoot/<slug> --issue {id}"
             );

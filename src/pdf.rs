@@ -4,6 +4,7 @@
 //! [`MAX_PAGES`], the lowest-priority entries are dropped (`render::quickref::drop_order`) until
 //! it fits, and a `quickref-truncated` warning says what went.
 
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::model::Site;
 use crate::render::quickref::{self, apply_drops, drop_order};
@@ -99,7 +100,7 @@ pub fn quickref(site: &Site, files: &mut Output) -> Result<Vec<Finding>, ThemeEr
         };
         findings.push(
             Finding::warning(
-                "quickref-truncated",
+                Code::QuickrefTruncated,
                 file,
                 0,
                 0,

@@ -7,6 +7,7 @@
 //! `spark-docs check`, so the findings of a new file (a policy of the site that a new preset
 //! does not satisfy yet, an issue no recipe links to yet) are reported at once.
 
+use crate::check::codes::Code;
 use crate::config::ConfigError;
 use crate::diagnostics::Finding;
 use crate::model::{self, Site};
@@ -57,6 +58,10 @@ pub struct Created {
     pub rel: String,
     /// Site-absolute URL of the page it became (without the base path), when it is a page.
     pub url: Option<String>,
+    /// The issue ID, when the file is an issue write-up.
+    pub issue: Option<String>,
+    /// Whether no page references that issue yet (`issue-orphan`).
+    pub orphan: bool,
 }
 
 /// What a scaffold command did.
@@ -194,9 +199,21 @@ fn verify(opts: &BuildOptions, rels: &[String]) -> Result<Outcome, ScaffoldError
     findings.retain(|f| rels.contains(&f.file));
     let created = rels
         .iter()
-        .map(|rel| Created {
-            rel: rel.clone(),
-            url: site.file_urls.get(rel).cloned(),
+        .map(|rel| {
+            let issue = site
+                .issues
+                .iter()
+                .find(|i| &i.source.rel == rel)
+                .map(|i| i.id.clone());
+            let orphan = findings
+                .iter()
+                .any(|f| &f.file == rel && f.code == Code::IssueOrphan);
+            Created {
+                rel: rel.clone(),
+                url: site.file_urls.get(rel).cloned(),
+                issue,
+                orphan,
+            }
         })
         .collect();
     Ok(Outcome {

@@ -177,12 +177,8 @@ impl Code {
 
     /// The closest known code to a misspelt one, for "did you mean".
     pub fn suggest(name: &str) -> Option<Code> {
-        RULES
-            .iter()
-            .map(|r| (strsim::damerau_levenshtein(name, r.code.as_str()), r.code))
-            .filter(|(d, c)| *d <= (c.as_str().len() / 3).max(2))
-            .min()
-            .map(|(_, c)| c)
+        let found = crate::util::suggest::did_you_mean(name, RULES.iter().map(|r| r.code.as_str()))?;
+        Code::from_name(found)
     }
 }
 
@@ -246,7 +242,11 @@ pub fn json() -> serde_json::Value {
 
 /// `spark-docs rules`: one line per rule, grouped by family.
 pub fn human_list() -> String {
-    let width = RULES.iter().map(|r| r.code.as_str().len()).max().unwrap_or(0);
+    let width = RULES
+        .iter()
+        .map(|r| r.code.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     let mut family = None;
     for r in RULES {

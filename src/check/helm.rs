@@ -19,6 +19,7 @@
 
 use super::shell::words::{self, literal, text_of, WChar, Word};
 use super::Context;
+use crate::check::codes::Code;
 use crate::diagnostics::{Finding, Severity};
 use crate::model::values::{display_path, Interface, Lookup, Seg};
 use crate::util::langs;
@@ -396,7 +397,7 @@ fn shell_quote(s: &str) -> String {
 
 /// A finding before it is placed in a file.
 struct Issue {
-    code: &'static str,
+    code: Code,
     line: usize,
     col: usize,
     message: String,
@@ -505,7 +506,7 @@ impl<'s> Checker<'_, 's> {
             match resolve_chart(self.cx, &path) {
                 ChartRes::Skip => {}
                 ChartRes::Missing(message) => issues.push(Issue {
-                    code: "helm-chart-missing",
+                    code: Code::HelmChartMissing,
                     line,
                     col,
                     message,
@@ -550,7 +551,7 @@ impl<'s> Checker<'_, 's> {
         }
         let (line, col) = part.first().map(|c| (c.line, c.col)).unwrap_or((1, 1));
         issues.push(Issue {
-            code: "helm-values-file-missing",
+            code: Code::HelmValuesFileMissing,
             line,
             col,
             message: format!("values file `{path}` does not exist"),
@@ -596,7 +597,7 @@ fn set_key(iface: &Interface, flag: &str, pair: &SetPair) -> Option<Issue> {
                 fixed.push(Seg::Key(property.clone()));
                 let assignment = format!("{}={}", escape_key(&fixed), pair.value);
                 return Some(Issue {
-                    code: "helm-set-unknown-key",
+                    code: Code::HelmSetUnknownKey,
                     line,
                     col,
                     message: format!(
@@ -615,7 +616,7 @@ fn set_key(iface: &Interface, flag: &str, pair: &SetPair) -> Option<Issue> {
                 let parent = &pair.segs[..i];
                 if let Some(kind) = not_a_map {
                     return Some(Issue {
-                        code: "helm-set-unknown-key",
+                        code: Code::HelmSetUnknownKey,
                         line,
                         col,
                         message: format!("unknown `--{flag}` key `{written}`: `{}` is a {kind} in chart `{chart}`, not a map", display_path(parent)),
@@ -645,7 +646,7 @@ fn set_key(iface: &Interface, flag: &str, pair: &SetPair) -> Option<Issue> {
                     }
                 };
                 return Some(Issue {
-                    code: "helm-set-unknown-key",
+                    code: Code::HelmSetUnknownKey,
                     line,
                     col,
                     message: format!(

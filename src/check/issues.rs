@@ -4,6 +4,7 @@
 //! that does not compile). `issue-duplicate-id` is found while linking the model.
 
 use super::Context;
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::model::signatures::js_incompatibility;
 use crate::model::PageRef;
@@ -35,7 +36,7 @@ fn unknown_and_orphans(cx: &Context, findings: &mut Vec<Finding>) {
         for id in ids.iter().filter(|id| !known.contains(id.as_str())) {
             let (line, col) = locate(&src.text, id);
             let mut f = Finding::error(
-                "issue-unknown",
+                Code::IssueUnknown,
                 &src.rel,
                 line,
                 col,
@@ -59,7 +60,7 @@ fn unknown_and_orphans(cx: &Context, findings: &mut Vec<Finding>) {
             let issue = &site.issues[site.issue_index[*id]];
             findings.push(
                 Finding::warning(
-                    "issue-orphan",
+                    Code::IssueOrphan,
                     &issue.source.rel,
                     issue.id_line,
                     1,
@@ -109,7 +110,7 @@ fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
             let names: Vec<String> = missing.iter().map(|m| format!("`## {m}`")).collect();
             findings.push(
                 Finding::warning(
-                    "recipe-missing-section",
+                    Code::RecipeMissingSection,
                     &r.source.rel,
                     r.doc.body_line,
                     1,
@@ -137,7 +138,7 @@ fn signatures(cx: &Context, findings: &mut Vec<Finding>) {
                     .trim()
                     .to_string();
                 findings.push(
-                    Finding::error("signature-invalid", &r.source.rel, line, col, format!("signature `{sig}` is not a valid regex: {first}"))
+                    Finding::error(Code::SignatureInvalid, &r.source.rel, line, col, format!("signature `{sig}` is not a valid regex: {first}"))
                         .with_help("signatures are regular expressions matched against pasted logs; escape literal ( ) [ ] . with a backslash"),
                 );
             }
@@ -146,7 +147,7 @@ fn signatures(cx: &Context, findings: &mut Vec<Finding>) {
             else if let Some(why) = js_incompatibility(sig.strip_prefix("(?i)").unwrap_or(sig)) {
                 let (line, col) = locate(&r.source.text, sig);
                 findings.push(
-                    Finding::error("signature-invalid", &r.source.rel, line, col, format!("signature `{sig}` does not work in the browser: {why}"))
+                    Finding::error(Code::SignatureInvalid, &r.source.rel, line, col, format!("signature `{sig}` does not work in the browser: {why}"))
                         .with_help("the paste box matches signatures with JavaScript RegExp; keep to the syntax Rust and JavaScript share (a leading `(?i)` is fine)"),
                 );
             }

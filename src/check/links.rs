@@ -3,6 +3,7 @@
 //! scripts and notebooks must exist (`path-missing`, a warning: such paths are often examples).
 
 use super::Context;
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::load::notebook::CellKind;
 use crate::load::recipe::markdown_options;
@@ -76,7 +77,7 @@ fn check_links(
             _ => continue,
         };
         let (line, col) = lines.line_col(range.start);
-        let at = |code: &str, msg: String| {
+        let at = |code: Code, msg: String| {
             Finding::error(code, t.file, line + t.first_line - 1, col, msg)
         };
         if let Some(fragment) = dest.strip_prefix('#') {
@@ -84,7 +85,7 @@ fn check_links(
             if !fragment.is_empty() && !ids.iter().any(|i| i == fragment) {
                 findings.push(
                     at(
-                        "anchor-broken",
+                        Code::AnchorBroken,
                         format!("no heading in this page has the id `{fragment}`"),
                     )
                     .with_help(suggest(fragment, ids)),
@@ -95,7 +96,7 @@ fn check_links(
         let Some((path, fragment)) = resolve_relative(t.file, &dest) else {
             if dest.starts_with("../") || dest.starts_with("./") {
                 findings.push(at(
-                    "link-broken",
+                    Code::LinkBroken,
                     format!("`{dest}` points outside the site root"),
                 ));
             }
@@ -105,7 +106,7 @@ fn check_links(
         if !target.exists() {
             findings.push(
                 at(
-                    "link-broken",
+                    Code::LinkBroken,
                     format!("`{dest}` points to `{path}`, which does not exist"),
                 )
                 .with_help("links are relative to the file they are written in"),
@@ -116,7 +117,7 @@ fn check_links(
             if !fragment.is_empty() && !ids.contains(&fragment) {
                 findings.push(
                     at(
-                        "anchor-broken",
+                        Code::AnchorBroken,
                         format!("`{path}` has no heading with the id `{fragment}`"),
                     )
                     .with_help(suggest(&fragment, ids)),
@@ -169,7 +170,7 @@ fn check_paths(cx: &Context, findings: &mut Vec<Finding>) {
                 let col = line[..m.start()].chars().count() + 1;
                 findings.push(
                     Finding::warning(
-                        "path-missing",
+                        Code::PathMissing,
                         file,
                         first_line + n,
                         if n == 0 { col + first_col - 1 } else { col },

@@ -17,6 +17,7 @@ use crate::config::CheckConfig;
 use crate::diagnostics::{Finding, Severity};
 use crate::load::recipe::CodeBlock;
 use crate::model::{PageRef, Site};
+use codes::Code;
 use rayon::prelude::*;
 
 /// What every rule gets.
@@ -65,15 +66,7 @@ impl<'a> Context<'a> {
     /// Replaces every placeholder (`<namespace>`) with a plain word of the same length, so parsers
     /// see a word where the docs show a placeholder, and columns stay right.
     pub fn neutralize_placeholders(&self, code: &str) -> String {
-        self.placeholder
-            .replace_all(code, |c: &regex::Captures| {
-                let len = c[0].len();
-                let mut w = String::with_capacity(len);
-                w.push('P');
-                w.extend(std::iter::repeat_n('x', len.saturating_sub(1)));
-                w
-            })
-            .into_owned()
+        shell::placeholders::neutralize(code, &self.placeholder)
     }
 }
 
@@ -88,19 +81,23 @@ pub struct Block<'a> {
 impl Block<'_> {
     /// Whether findings of `code` in this block are silenced (```` ```bash ignore ```` or
     /// `<!-- spark-docs-ignore: code -->`).
-    pub fn ignores(&self, code: &str) -> bool {
+    pub fn ignores(&self, code: Code) -> bool {
         self.block
             .attrs
             .iter()
             .any(|a| a == "ignore" || a == "no-check")
-            || self.block.ignore.iter().any(|c| c == "all" || c == code)
+            || self
+                .block
+                .ignore
+                .iter()
+                .any(|c| c == "all" || c == code.as_str())
     }
 
     /// A finding at `line`/`column` (1-based, within the block's code) mapped into the file.
     pub fn finding(
         &self,
         severity: Severity,
-        code: &str,
+        code: Code,
         line: usize,
         column: usize,
         message: impl Into<String>,
@@ -144,6 +141,12 @@ pub fn run(site: &Site) -> Vec<Finding> {
     findings
 }
 
+/// Applies `[check]` (ignored files, severity overrides, per-block ignores) to findings made
+/// outside the checks, such as the card's `quickref-truncated`, so every rule obeys site.toml.
+pub fn apply_settings(site: &Site, findings: &mut Vec<Finding>) {
+    apply_config(&Context::new(site), findings);
+}
+
 fn apply_config(cx: &Context, findings: &mut Vec<Finding>) {
     let ignore = &cx.site.config.globs.ignore;
     let blocks = cx.code_blocks();
@@ -155,12 +158,12 @@ fn apply_config(cx: &Context, findings: &mut Vec<Finding>) {
             b.file == f.file
                 && f.line >= b.block.line
                 && f.line < b.block.line + b.block.code.lines().count().max(1)
-                && b.ignores(&f.code)
+                && b.ignores(f.code)
         });
         if silenced {
             return false;
         }
-        match cx.cfg.severity.get(&f.code).map(String::as_str) {
+        match cx.cfg.severity.get(f.code.as_str()).map(String::as_str) {
             Some("off") => false,
             Some("error") => {
                 f.severity = Severity::Error;

@@ -9,6 +9,7 @@
 //! when `source` is one JSON string, on the line of the `"source"` key.
 
 use super::Context;
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::load::notebook::CellKind;
 
@@ -27,7 +28,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
             };
             let (line, column) = locate(text, cell.line, err.line, err.column);
             let mut f = Finding::error(
-                "notebook-python-syntax",
+                Code::NotebookPythonSyntax,
                 &nb.source.rel,
                 line,
                 column,

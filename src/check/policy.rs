@@ -36,6 +36,7 @@
 
 use super::lang::{add_rego_module, compile_rego, on_big_stack, parse_rego_error};
 use super::Context;
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::load::SourceFile;
 use crate::util::yaml::to_json;
@@ -127,9 +128,9 @@ fn check_policies(cx: &Context) -> Vec<Finding> {
                             format!("policy {}: {msg}", rule.package.trim_start_matches("data."));
                         let (line, col) = locate_message(&preset.source.text, &msg);
                         let f = if rule.deny {
-                            Finding::error("policy-deny", &preset.source.rel, line, col, text)
+                            Finding::error(Code::PolicyDeny, &preset.source.rel, line, col, text)
                         } else {
-                            Finding::warning("policy-warn", &preset.source.rel, line, col, text)
+                            Finding::warning(Code::PolicyWarn, &preset.source.rel, line, col, text)
                         };
                         findings
                             .push(f.with_help(format!("rule `{}` of {}", rule.name, rule.file)));
@@ -211,10 +212,10 @@ fn build_engine(
 
 fn invalid(text: &str, file: &str) -> Finding {
     match parse_rego_error(text) {
-        Some(e) => Finding::error("policy-invalid", e.file, e.line, e.column, format!("invalid Rego policy: {}", e.message)),
+        Some(e) => Finding::error(Code::PolicyInvalid, e.file, e.line, e.column, format!("invalid Rego policy: {}", e.message)),
         None => {
             let msg = text.trim().lines().last().unwrap_or("does not compile").trim().to_string();
-            Finding::error("policy-invalid", file, 1, 1, format!("invalid Rego policy: {msg}"))
+            Finding::error(Code::PolicyInvalid, file, 1, 1, format!("invalid Rego policy: {msg}"))
         }
     }
     .with_help("check it with `opa check` or `regorus parse`; Rego v1 writes `deny contains msg if { ... }`")
@@ -223,7 +224,7 @@ fn invalid(text: &str, file: &str) -> Finding {
 fn eval_error(text: &str, rule: &Rule, policies: &[SourceFile]) -> Finding {
     match parse_rego_error(text) {
         Some(e) if policies.iter().any(|p| p.rel == e.file) => Finding::error(
-            "policy-invalid",
+            Code::PolicyInvalid,
             e.file,
             e.line,
             e.column,
@@ -238,7 +239,7 @@ fn eval_error(text: &str, rule: &Rule, policies: &[SourceFile]) -> Finding {
                 .trim()
                 .to_string();
             Finding::error(
-                "policy-invalid",
+                Code::PolicyInvalid,
                 &rule.file,
                 1,
                 1,
@@ -462,15 +463,15 @@ mod tests {
         );
         let mut f = Vec::new();
         let (mut engine, rules) = build_engine(&[good, v0, bad, unsafe_], &mut f).unwrap();
-        let codes: Vec<(&str, &str, usize, usize)> = f
+        let codes: Vec<(Code, &str, usize, usize)> = f
             .iter()
-            .map(|f| (f.code.as_str(), f.file.as_str(), f.line, f.column))
+            .map(|f| (f.code, f.file.as_str(), f.line, f.column))
             .collect();
         assert_eq!(
             codes,
             vec![
-                ("policy-invalid", "p/bad.rego", 4, 7),
-                ("policy-invalid", "p/unsafe.rego", 4, 14)
+                (Code::PolicyInvalid, "p/bad.rego", 4, 7),
+                (Code::PolicyInvalid, "p/unsafe.rego", 4, 14)
             ],
             "{f:#?}"
         );

@@ -11,6 +11,7 @@
 
 use super::shell::{first_finding, syntax_errors, to_finding};
 use super::Context;
+use crate::check::codes::Code;
 use crate::diagnostics::{Finding, Severity};
 use crate::load::Script;
 use rayon::prelude::*;
@@ -18,8 +19,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-pub const SYNTAX: &str = "script-syntax";
-pub const SHELLCHECK: &str = "shellcheck";
+pub const SYNTAX: Code = Code::ScriptSyntax;
+pub const SHELLCHECK: Code = Code::Shellcheck;
 
 pub fn check(cx: &Context) -> Vec<Finding> {
     let shellcheck = if cx.cfg.shellcheck {

@@ -4,6 +4,7 @@
 //! like any chart so their problems are reported with the rest of the load findings.
 
 use super::{read_source, SourceFile};
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -75,7 +76,7 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
                 .map(|l| (l.line(), l.column()))
                 .unwrap_or((1, 1));
             findings.push(Finding::error(
-                "chart-invalid",
+                Code::ChartInvalid,
                 &file.rel,
                 line,
                 col,
@@ -110,9 +111,13 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
         if let Some(file) = read_source(root, &values_path, findings) {
             match super::preset::parse_values(&file.text) {
                 Ok(v) => chart.values = Some(v),
-                Err((line, col, msg)) => {
-                    findings.push(Finding::error("values-syntax", &file.rel, line, col, msg))
-                }
+                Err((line, col, msg)) => findings.push(Finding::error(
+                    Code::ValuesSyntax,
+                    &file.rel,
+                    line,
+                    col,
+                    msg,
+                )),
             }
             chart.values_file = Some(file);
         }
@@ -123,7 +128,7 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
             match serde_json::from_str(&file.text) {
                 Ok(v) => chart.schema = Some(v),
                 Err(e) => findings.push(Finding::error(
-                    "chart-invalid",
+                    Code::ChartInvalid,
                     &file.rel,
                     e.line(),
                     e.column(),

@@ -1,5 +1,6 @@
 //! YAML front matter: splitting it off a Markdown file and deserializing it with file:line errors.
 
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -47,7 +48,7 @@ pub fn split<'a>(text: &'a str, rel: &str, findings: &mut Vec<Finding>) -> Split
     }
     findings.push(
         Finding::error(
-            "front-matter-invalid",
+            Code::FrontMatterInvalid,
             rel,
             1,
             1,
@@ -87,7 +88,7 @@ pub fn parse<T: DeserializeOwned + Default>(
                 .to_string();
             findings.push(
                 Finding::error(
-                    "front-matter-invalid",
+                    Code::FrontMatterInvalid,
                     rel,
                     line,
                     column,
@@ -205,7 +206,7 @@ mod tests {
         let mut f = Vec::new();
         let s = split("---\ntitle: x\n", "a.md", &mut f);
         assert!(s.yaml.is_none());
-        assert_eq!(f[0].code, "front-matter-invalid");
+        assert_eq!(f[0].code, Code::FrontMatterInvalid);
     }
 
     #[test]

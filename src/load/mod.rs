@@ -1,6 +1,7 @@
 //! load: reads every kind of source named in site.toml into typed values, keeping the path and
 //! the source text for diagnostics. Problems in the content become findings, never panics.
 
+use crate::check::codes::Code;
 pub mod chart;
 pub mod front_matter;
 pub mod notebook;
@@ -141,7 +142,7 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
         Ok(m) if m.len() > MAX_FILE_BYTES => {
             findings.push(
                 Finding::error(
-                    "file-too-large",
+                    Code::FileTooLarge,
                     &rel,
                     0,
                     0,
@@ -154,7 +155,7 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
         Ok(_) => {}
         Err(e) => {
             findings.push(Finding::error(
-                "file-unreadable",
+                Code::FileUnreadable,
                 &rel,
                 0,
                 0,
@@ -167,7 +168,7 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
         Ok(b) => b,
         Err(e) => {
             findings.push(Finding::error(
-                "file-unreadable",
+                Code::FileUnreadable,
                 &rel,
                 0,
                 0,
@@ -194,7 +195,7 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
             let (line, column) = crate::util::lines::line_col(valid, valid.len());
             findings.push(
                 Finding::error(
-                    "file-not-utf8",
+                    Code::FileNotUtf8,
                     &rel,
                     line,
                     column,
@@ -245,7 +246,7 @@ pub fn read_tree(
                 } else {
                     format!("cannot read: {e}")
                 };
-                findings.push(Finding::error("file-unreadable", at, 0, 0, message));
+                findings.push(Finding::error(Code::FileUnreadable, at, 0, 0, message));
             }
         }
     }
@@ -300,7 +301,7 @@ pub fn expand_globs(
                     if e.loop_ancestor().is_some() {
                         let at = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
                         findings.push(Finding::error(
-                            "file-unreadable",
+                            Code::FileUnreadable,
                             at,
                             0,
                             0,

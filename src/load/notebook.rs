@@ -1,6 +1,7 @@
 //! Jupyter notebooks (nbformat 4): cells with their line in the JSON file for diagnostics.
 
 use super::SourceFile;
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +59,7 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
         Err(e) => {
             findings.push(
                 Finding::error(
-                    "notebook-invalid",
+                    Code::NotebookInvalid,
                     &file.rel,
                     e.line(),
                     e.column(),
@@ -83,7 +84,7 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
                 .to_string(),
         };
         findings.push(
-            Finding::error("notebook-invalid", &file.rel, 1, 1, message)
+            Finding::error(Code::NotebookInvalid, &file.rel, 1, 1, message)
                 .with_help("convert it with `jupyter nbconvert --to notebook --nbformat 4`"),
         );
         return None;
@@ -97,7 +98,7 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
     };
     if !json.get("nbformat_minor").is_some_and(|v| v.is_u64()) {
         findings.push(
-            Finding::error("notebook-invalid", &file.rel, key_line("nbformat"), 1, "`nbformat_minor` is missing or not an integer")
+            Finding::error(Code::NotebookInvalid, &file.rel, key_line("nbformat"), 1, "`nbformat_minor` is missing or not an integer")
                 .with_help("nbformat 4 notebooks declare `\"nbformat_minor\": 5` (or the minor version they were written with)"),
         );
     }
@@ -108,7 +109,7 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
     for (i, cell) in cells.iter().enumerate() {
         if !cell.is_object() {
             findings.push(Finding::error(
-                "notebook-invalid",
+                Code::NotebookInvalid,
                 &file.rel,
                 key_line("cells"),
                 1,
@@ -128,7 +129,7 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
             Some("raw") => CellKind::Raw,
             other => {
                 findings.push(Finding::error(
-                    "notebook-invalid",
+                    Code::NotebookInvalid,
                     &file.rel,
                     line,
                     1,
@@ -146,7 +147,7 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
             Some(v @ serde_json::Value::Array(a)) if a.iter().all(|x| x.is_string()) => text_of(v),
             Some(_) => {
                 findings.push(Finding::error(
-                    "notebook-invalid",
+                    Code::NotebookInvalid,
                     &file.rel,
                     line,
                     1,
@@ -159,7 +160,7 @@ pub fn load_notebook(file: SourceFile, findings: &mut Vec<Finding>) -> Option<No
             }
             None => {
                 findings.push(Finding::error(
-                    "notebook-invalid",
+                    Code::NotebookInvalid,
                     &file.rel,
                     line,
                     1,
@@ -259,7 +260,7 @@ mod tests {
             &mut f,
         );
         assert!(n.is_none());
-        assert_eq!(f[0].code, "notebook-invalid");
+        assert_eq!(f[0].code, Code::NotebookInvalid);
         assert!(f[0].line >= 2);
     }
 
@@ -320,7 +321,7 @@ mod tests {
                 (8, "cell 3 has no `source`"),
             ]
         );
-        assert!(f.iter().all(|f| f.code == "notebook-invalid"));
+        assert!(f.iter().all(|f| f.code == Code::NotebookInvalid));
         assert_eq!(n.cells.len(), 1);
         assert_eq!(n.cells[0].source, "x = 1\ny = 2");
         assert_eq!(n.cells[0].line, 8);

@@ -2,6 +2,7 @@
 //! comment block and the chart they target.
 
 use super::SourceFile;
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use serde::Deserialize;
 
@@ -121,7 +122,7 @@ pub fn load_preset(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Pres
         Ok(v) => Some(v),
         Err((line, col, msg)) => {
             findings.push(Finding::error(
-                "values-syntax",
+                Code::ValuesSyntax,
                 &file.rel,
                 line,
                 col,

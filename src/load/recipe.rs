@@ -3,6 +3,7 @@
 
 use super::front_matter::{self, StringList};
 use super::SourceFile;
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::util::lines::LineIndex;
 use crate::util::slug::slugify;
@@ -481,7 +482,7 @@ pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue
                 let line = front_lines.get("id").copied().unwrap_or(2);
                 findings.push(
                     Finding::error(
-                        "issue-id-invalid",
+                        Code::IssueIdInvalid,
                         &file.rel,
                         line,
                         1,
@@ -498,7 +499,7 @@ pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue
         (id, 1)
     } else {
         findings.push(
-            Finding::error("issue-id-missing", &file.rel, 1, 1, "cannot tell this issue's ID")
+            Finding::error(Code::IssueIdMissing, &file.rel, 1, 1, "cannot tell this issue's ID")
                 .with_help("add front matter `id: ISSUE-NNN`, a heading `# ISSUE-NNN: Title`, or name the file `ISSUE-NNN-slug.md`"),
         );
         return None;
@@ -645,6 +646,6 @@ mod tests {
         let i = load_issue(src("i/ISSUE-007-thing.md", "# Something broke\n"), &mut f).unwrap();
         assert_eq!(i.id, "ISSUE-007");
         assert!(load_issue(src("i/notes.md", "# Notes\n"), &mut f).is_none());
-        assert_eq!(f[0].code, "issue-id-missing");
+        assert_eq!(f[0].code, Code::IssueIdMissing);
     }
 }

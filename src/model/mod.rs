@@ -2,6 +2,7 @@
 //! preset targets, the issue ↔ page graph, and the values interface of each chart (`values`).
 //! Everything downstream reads the `Site`.
 
+use crate::check::codes::Code;
 pub mod values;
 
 pub mod anchors;
@@ -111,7 +112,7 @@ impl Site {
                 let other: &Issue = &issues[first];
                 findings.push(
                     Finding::error(
-                        "issue-duplicate-id",
+                        Code::IssueDuplicateId,
                         &issue.source.rel,
                         issue.id_line,
                         1,
@@ -133,7 +134,7 @@ impl Site {
         for (p, c) in presets.iter().zip(&preset_chart) {
             if c.is_none() {
                 findings.push(
-                    Finding::warning("preset-chart-unknown", &p.source.rel, 1, 1, "cannot tell which chart this preset targets")
+                    Finding::warning(Code::PresetChartUnknown, &p.source.rel, 1, 1, "cannot tell which chart this preset targets")
                         .with_help("put it in the chart's directory (next to Chart.yaml), in a directory named like the chart, or add a comment `# chart: NAME`"),
                 );
             }
@@ -209,7 +210,7 @@ impl Site {
             if let Some(other) = seen.get(&url) {
                 self.findings.push(
                     Finding::error(
-                        "url-conflict",
+                        Code::UrlConflict,
                         &rel,
                         1,
                         1,

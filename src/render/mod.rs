@@ -1,6 +1,7 @@
 //! render: turns the model into HTML pages (Tera templates over JSON contexts), raw downloads,
 //! static theme files and the sitemap. URLs stay site-absolute here; `post` adds the base path.
 
+use crate::check::codes::Code;
 pub mod highlight;
 pub mod markdown;
 pub mod quickref;
@@ -425,14 +426,14 @@ impl Ctx<'_> {
             .get(rel)
             .map(|fs| {
                 fs.iter()
-                    .filter(|f| f.code.starts_with("policy-"))
+                    .filter(|f| f.code.rule().family == crate::check::codes::Family::Policy)
                     .map(|f| finding_value(f))
                     .collect()
             })
             .unwrap_or_default();
         let denied = results
             .iter()
-            .filter(|r| r["code"] == "policy-deny")
+            .filter(|r| r["code"] == Code::PolicyDeny.as_str())
             .count();
         json!({"policies": policies, "results": results, "denied": denied, "passed": policies > 0 && denied == 0})
     }

@@ -186,36 +186,15 @@ fn default_site_is_clean() {
     assert!(all.is_empty(), "{all:#?}");
 }
 
-/// Every finding of a run (not only the values and helm codes `run_check` keeps).
-fn all_findings(root: &Path) -> Vec<(String, String, u64, u64)> {
-    let out = Command::new(env!("CARGO_BIN_EXE_spark-docs"))
-        .args(["check", "--root"])
-        .arg(root)
-        .args(["--format", "json"])
-        .output()
-        .expect("run spark-docs");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
-    json["findings"]
-        .as_array()
-        .expect("findings array")
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap_or_default().to_string(),
-                f["file"].as_str().unwrap_or_default().to_string(),
-                f["line"].as_u64().unwrap_or(0),
-                f["column"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn broken_vendored_subchart_is_reported() {
     // Subcharts are loaded with the site, not while checking: a broken values.yaml of a vendored
     // dependency, and a broken Chart.yaml one level deeper, are load findings at file:line.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-values-subchart");
-    let all = all_findings(&root);
+    let all: Vec<(String, String, u64, u64)> = check_json(&fixture("check-values-subchart"), &[])
+        .findings
+        .into_iter()
+        .map(|f| (f.code, f.file, f.line, f.column))
+        .collect();
     let at = |code: &str, file: &str, line: u64, column: u64| {
         (code.to_string(), file.to_string(), line, column)
     };

@@ -19,6 +19,7 @@
 //! light tokenizer scan; `position.rs` converts offsets to lines and columns; `stack.rs` runs
 //! the recursive parsers (rustpython, regorus) on a big stack.
 
+use crate::check::codes::Code;
 mod json;
 mod position;
 mod properties;
@@ -76,14 +77,14 @@ enum Lang {
 }
 
 impl Lang {
-    fn code(self) -> &'static str {
+    fn code(self) -> Code {
         match self {
-            Lang::Yaml => "yaml-syntax",
-            Lang::Json => "json-syntax",
-            Lang::Toml => "toml-syntax",
-            Lang::Python => "python-syntax",
-            Lang::Rego => "rego-syntax",
-            Lang::Properties => "properties-syntax",
+            Lang::Yaml => Code::YamlSyntax,
+            Lang::Json => Code::JsonSyntax,
+            Lang::Toml => Code::TomlSyntax,
+            Lang::Python => Code::PythonSyntax,
+            Lang::Rego => Code::RegoSyntax,
+            Lang::Properties => Code::PropertiesSyntax,
         }
     }
 }

@@ -34,10 +34,11 @@
 //! takes the commands out of console transcripts; [`words`] splits commands into words with
 //! their positions for rules that read arguments (`helm`).
 
+use crate::check::codes::Code;
 mod brush_gaps;
 mod console;
 mod parse;
-mod placeholders;
+pub(crate) mod placeholders;
 mod program;
 mod scanner;
 mod structure;
@@ -51,7 +52,7 @@ use crate::diagnostics::{Finding, Severity};
 use crate::util::langs;
 use rayon::prelude::*;
 
-pub const CODE: &str = "shell-syntax";
+pub const CODE: Code = Code::ShellSyntax;
 
 /// One reason bash would not parse a piece of shell code.
 #[derive(Debug, Clone, PartialEq, Eq)]

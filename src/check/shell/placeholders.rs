@@ -2,8 +2,8 @@
 //! which characters belong to one, and the same text with each replaced by a plain word.
 //!
 //! Decisions: a placeholder is matched within one line, so that replacing it never moves a line;
-//! the replacement (`Pxxx…`, as long as the placeholder) keeps every column, like
-//! `Context::neutralize_placeholders`.
+//! the replacement (`Pxxx…`, as long as the placeholder) keeps every column.
+//! `Context::neutralize_placeholders` is this function for every rule.
 
 use regex::Regex;
 
@@ -21,7 +21,7 @@ pub(super) fn marks(line: &str, placeholder: Option<&Regex>) -> Vec<bool> {
 }
 
 /// `code` with every placeholder replaced by a plain word of the same length, line by line.
-pub(super) fn neutralize(code: &str, placeholder: &Regex) -> String {
+pub(crate) fn neutralize(code: &str, placeholder: &Regex) -> String {
     let lines: Vec<String> = code
         .split('\n')
         .map(|line| {

@@ -9,6 +9,7 @@
 //! rule) is model data: [`crate::model::values`], shared with the `--set` checks in `helm`.
 //! Findings point at the key in the preset's text through [`YamlIndex`].
 
+use crate::check::codes::Code;
 mod schema;
 mod yaml_index;
 
@@ -123,7 +124,7 @@ impl PresetCheck<'_> {
         let chart = &self.chart.name;
         let f = match not_a_map {
             Some(kind) => Finding::error(
-                "values-unknown-key",
+                Code::ValuesUnknownKey,
                 self.file,
                 line,
                 col,
@@ -140,7 +141,7 @@ impl PresetCheck<'_> {
             )),
             None => {
                 let f = Finding::error(
-                    "values-unknown-key",
+                    Code::ValuesUnknownKey,
                     self.file,
                     line,
                     col,
@@ -214,7 +215,7 @@ impl PresetCheck<'_> {
         };
         self.findings.push(
             Finding::error(
-                "values-type",
+                Code::ValuesType,
                 self.file,
                 line,
                 col,

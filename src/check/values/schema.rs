@@ -4,6 +4,7 @@
 //! are reported, and none under a key already reported as unknown or mistyped.
 
 use super::{truncate, PresetCheck, Validators};
+use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::model::values::{coalesce, display_path, Interface, Seg};
 use crate::util::yaml::{map_get, to_json};
@@ -58,7 +59,7 @@ impl PresetCheck<'_> {
             Ok(v) => v,
             Err(e) => {
                 self.findings.push(Finding::error(
-                    "values-schema",
+                    Code::ValuesSchema,
                     self.file,
                     1,
                     1,
@@ -89,7 +90,7 @@ impl PresetCheck<'_> {
                     if reported.insert((p.clone(), msg.clone())) {
                         let (line, col) = self.index.locate(&p);
                         self.findings.push(
-                            Finding::error("values-schema", self.file, line, col, msg)
+                            Finding::error(Code::ValuesSchema, self.file, line, col, msg)
                                 .with_help(format!("see {schema_rel}")),
                         );
                     }
@@ -107,7 +108,7 @@ impl PresetCheck<'_> {
             if reported.insert((path.clone(), msg.clone())) {
                 let (line, col) = self.index.locate(&path);
                 self.findings.push(
-                    Finding::error("values-schema", self.file, line, col, msg)
+                    Finding::error(Code::ValuesSchema, self.file, line, col, msg)
                         .with_help(format!("see {schema_rel}")),
                 );
             }

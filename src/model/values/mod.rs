@@ -67,19 +67,7 @@ pub fn display_path(path: &[Seg]) -> String {
 /// The closest candidate to `key` by edit distance (case-insensitive), if close enough to be a
 /// plausible typo.
 pub fn suggest<'c>(key: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
-    let lower = key.to_lowercase();
-    let limit = (key.chars().count() / 3).max(1);
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        if c == key {
-            continue;
-        }
-        let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase());
-        if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c.to_string())
+    crate::util::suggest::did_you_mean(key, candidates).map(str::to_string)
 }
 
 /// The kind of a value as the checks name it.
