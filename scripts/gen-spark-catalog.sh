@@ -23,6 +23,9 @@
 # Each version is dumped twice with a different working directory, host name, time zone, heap
 # and core count; defaults that differ (warehouse dir, driver host, session time zone...) are
 # machine-dependent and get a placeholder instead of this machine's value.
+# scripts/spark-catalog/literals.py lists the string constants in Spark's class files that are
+# exactly a property name or a `spark.x.` prefix: keys Spark reads without registering an entry
+# (spark.master, spark.app.name, spark.local.dir...); they are kept, flagged "literal".
 # scripts/spark-catalog/merge.py then merges the versions (one record per key, per-version
 # differences only), adds the fs.s3a.* keys of core-default.xml from the bundled
 # hadoop-client-api jar as spark.hadoop.fs.s3a.*, trims docs to one sentence and gzips.
@@ -101,6 +104,7 @@ for v in "${versions[@]}"; do
   wait "$pid_a"
   wait "$pid_b"
   grep -hE '^(loaded|skip|entries|no )' "$vdir/dump-A.log" >&2 || true
+  python3 "$here/spark-catalog/literals.py" "$vdir/jars" >"$vdir/literals.json"
 done
 
 mkdir -p "$(dirname "$out")"

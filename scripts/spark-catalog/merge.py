@@ -163,10 +163,13 @@ def version_data(work, version, env):
     for k, r in a.items():
         kind = r["kind"]
         if kind == "entry":
+            typ = r.get("type")
+            if typ in ("other:scala.math.BigDecimal", "other:java.math.BigDecimal"):
+                typ = "decimal"  # spark.task.cpus in 4.3: fractional CPUs
             rec = {
                 "group": group_of(r),
                 "since": r.get("since") or None,
-                "type": r.get("type"),
+                "type": typ,
                 "default": r.get("default"),
                 "doc": first_sentence(r.get("doc")),
                 "public": bool(r.get("public")),
@@ -224,9 +227,19 @@ def version_data(work, version, env):
     for key, d in deprecated.items():
         if key in props:
             d["registered"] = True
+    # Names Spark reads by string literal without registering a ConfigEntry (spark.master, ...).
+    literals = {"keys": [], "prefixes": []}
+    lpath = os.path.join(vdir, "literals.json")
+    if os.path.exists(lpath):
+        with open(lpath, encoding="utf-8") as f:
+            literals = json.load(f)
+    for key in literals["keys"]:
+        if key not in props and key not in deprecated and key not in removed:
+            props[key] = {"group": group_of({"key": key}), "literal": True}
+    prefixes = {p: {} for p in literals["prefixes"]}
     s3a = s3a_entries(hjar[0], hadoop) if hjar else {}
     meta = {"pyspark": version, "scala": scala, "hadoop": hadoop}
-    return meta, props, deprecated, removed, s3a, sorted(dynamic)
+    return meta, props, deprecated, removed, s3a, sorted(dynamic), prefixes
 
 
 def merge(per_version, field_order):
@@ -253,7 +266,7 @@ def merge(per_version, field_order):
 
 
 FIELDS = ["group", "since", "type", "default", "doc", "public", "static", "dynamic", "alternatives",
-          "values", "valuesCaseInsensitive", "fallback", "hadoop", "derivedFrom", "replacement", "message",
+          "values", "valuesCaseInsensitive", "fallback", "literal", "hadoop", "derivedFrom", "replacement", "message",
           "translated", "registered", "source"]
 
 
@@ -264,11 +277,12 @@ def main():
     if len(set(labels)) != len(labels):
         sys.exit("two versions of the same minor line: " + " ".join(versions))
     env = {"A": {"cwd": os.path.join(work, "run-A")}, "B": {"cwd": os.path.join(work, "run-B")}}
-    meta, props, deps, rems, s3as = {}, {}, {}, {}, {}
+    meta, props, deps, rems, s3as, prefs = {}, {}, {}, {}, {}, {}
     connect_src = None
     for v, lb in zip(versions, labels):
-        m, p, d, r, s, dyn = version_data(work, v, env)
+        m, p, d, r, s, dyn, pf = version_data(work, v, env)
         meta[lb] = m
+        prefs[lb] = pf
         props[lb], deps[lb], rems[lb], s3as[lb] = p, d, r, s
         m["dynamicDefaults"] = dyn
         m["connectJar"] = bool(glob.glob(os.path.join(work, v, "jars", "spark-connect_*.jar")))
@@ -281,7 +295,7 @@ def main():
             continue
         added = 0
         for key, rec in props[connect_src].items():
-            if rec["group"] != "connect" or not rec.get("since"):
+            if rec["group"] != "connect" or not rec.get("since") or rec.get("literal"):
                 continue
             if key not in props[lb] and vtuple(rec["since"])[:2] <= vtuple(v)[:2]:
                 props[lb][key] = dict(rec, derivedFrom=meta[connect_src]["pyspark"])
@@ -291,7 +305,8 @@ def main():
     for lb in labels:
         counts = {}
         for rec in props[lb].values():
-            counts[rec["group"]] = counts.get(rec["group"], 0) + 1
+            g = "literal" if rec.get("literal") else rec["group"]
+            counts[g] = counts.get(g, 0) + 1
         counts["s3a"] = len(s3as[lb])
         counts["deprecated"] = len(deps[lb])
         counts["removed"] = len(rems[lb])
@@ -308,6 +323,7 @@ def main():
         "properties": merge(props, FIELDS),
         "deprecated": merge(deps, FIELDS),
         "removed": merge(rems, FIELDS),
+        "prefixes": merge(prefs, FIELDS),
     }
     raw = json.dumps(catalog, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
     with open(out_path, "wb") as f:
