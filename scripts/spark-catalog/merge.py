@@ -194,7 +194,8 @@ def version_data(work, version, env):
             if not rec["doc"]:
                 del rec["doc"]
             props[r["key"]] = {x: y for x, y in rec.items() if y is not None}
-    for k, r in a.items():
+    # alternates first: a key that is also in deprecatedConfigs keeps the replacement and gains the message
+    for k, r in sorted(a.items(), key=lambda kv: kv[1]["kind"] != "core-alternate"):
         kind = r["kind"]
         if kind == "core-alternate":
             deprecated[r["key"]] = {
