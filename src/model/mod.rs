@@ -1,6 +1,9 @@
 //! model: the one place that knows how sources relate — IDs, slugs, stable URLs, which chart a
 //! preset targets, and the issue ↔ page graph. Everything downstream reads the `Site`.
 
+pub mod spark_catalog;
+pub mod spark_value;
+
 use crate::config::Config;
 use crate::diagnostics::Finding;
 use crate::load::{self, Chart, Issue, Loaded, Notebook, Preset, Recipe, Script, SourceFile};
