@@ -126,6 +126,23 @@ impl ValueType {
         })
     }
 
+    /// `a boolean`, `an int`...
+    pub fn with_article(self) -> &'static str {
+        match self {
+            ValueType::Boolean => "a boolean",
+            ValueType::Int => "an int",
+            ValueType::Long => "a long",
+            ValueType::Double => "a double",
+            ValueType::Decimal => "a decimal",
+            ValueType::Size => "a size",
+            ValueType::Duration => "a duration",
+            ValueType::Enum => "an enum",
+            ValueType::List => "a list",
+            ValueType::String => "a string",
+            ValueType::Regex => "a regex",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ValueType::Boolean => "boolean",
