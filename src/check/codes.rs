@@ -253,7 +253,11 @@ pub fn json() -> serde_json::Value {
 
 /// `spark-docs rules`: one line per rule, grouped by family.
 pub fn human_list() -> String {
-    let width = RULES.iter().map(|r| r.code.as_str().len()).max().unwrap_or(0);
+    let width = RULES
+        .iter()
+        .map(|r| r.code.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     let mut family = None;
     for r in RULES {

@@ -543,13 +543,24 @@ mod tests {
         let d = c
             .deprecated("spark.yarn.executor.memoryOverhead", "4.1")
             .unwrap();
-        assert_eq!(d.replacement.as_deref(), Some("spark.executor.memoryOverhead"));
-        let d = c.deprecated("spark.yarn.max.worker.failures", "4.1").unwrap();
+        assert_eq!(
+            d.replacement.as_deref(),
+            Some("spark.executor.memoryOverhead")
+        );
+        let d = c
+            .deprecated("spark.yarn.max.worker.failures", "4.1")
+            .unwrap();
         assert_eq!(
             d.chain,
-            vec!["spark.yarn.max.executor.failures", "spark.executor.maxNumFailures"]
+            vec![
+                "spark.yarn.max.executor.failures",
+                "spark.executor.maxNumFailures"
+            ]
         );
-        assert_eq!(d.replacement.as_deref(), Some("spark.executor.maxNumFailures"));
+        assert_eq!(
+            d.replacement.as_deref(),
+            Some("spark.executor.maxNumFailures")
+        );
         assert!(c.deprecated("spark.executor.memory", "4.1").is_none());
         let r = c
             .removed("spark.sql.execution.pandas.respectSessionTimeZone", "4.1")

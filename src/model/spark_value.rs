@@ -17,7 +17,13 @@ pub fn value_error(property: &Property, value: &str) -> Option<String> {
     if is_placeholder(value) {
         return None;
     }
-    parse_as(ty, &property.values, property.values_case_insensitive, value).err()
+    parse_as(
+        ty,
+        &property.values,
+        property.values_case_insensitive,
+        value,
+    )
+    .err()
 }
 
 /// Parses `value` as `ty`; `values` are an enum's (or a list's elements') allowed values.
@@ -51,9 +57,7 @@ pub fn parse_as(
             }
         }
         ValueType::Size => size(v).map_err(|e| format!("`{value}` is not a size: {e}")),
-        ValueType::Duration => {
-            duration(v).map_err(|e| format!("`{value}` is not a duration: {e}"))
-        }
+        ValueType::Duration => duration(v).map_err(|e| format!("`{value}` is not a duration: {e}")),
         ValueType::Enum => {
             if values.is_empty() || in_values(values, case_insensitive, v) {
                 Ok(())
@@ -115,9 +119,7 @@ fn java_double(v: &str) -> bool {
     if matches!(body, "NaN" | "Infinity") {
         return true;
     }
-    let body = body
-        .strip_suffix(['d', 'D', 'f', 'F'])
-        .unwrap_or(body);
+    let body = body.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(body);
     !body.is_empty()
         && body
             .bytes()
@@ -145,7 +147,8 @@ pub fn size(v: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "unknown unit `{rest}` (use b, k, m, g, t or p, optionally followed by b)"
+            "unknown unit `{}` (use b, k, m, g, t or p, optionally followed by b)",
+            rest.trim_start()
         ))
     }
 }
@@ -167,7 +170,8 @@ pub fn duration(v: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "unknown unit `{rest}` (use us, ms, s, m or min, h, d)"
+            "unknown unit `{}` (use us, ms, s, m or min, h, d)",
+            rest.trim_start()
         ))
     }
 }
@@ -227,7 +231,9 @@ mod tests {
 
     #[test]
     fn sizes_like_byte_string_as() {
-        for v in ["4g", "512m", "1024", "4G", "64mb", "100k", "1b", "2tb", " 8g ", "-1"] {
+        for v in [
+            "4g", "512m", "1024", "4G", "64mb", "100k", "1b", "2tb", " 8g ", "-1",
+        ] {
             assert!(size(v).is_ok(), "{v}");
         }
         assert!(size("1.5g").unwrap_err().contains("fractional"));
@@ -238,7 +244,9 @@ mod tests {
 
     #[test]
     fn durations_like_time_string_as() {
-        for v in ["120s", "5min", "100ms", "60", "1h", "7d", "10us", "2m", "-1", "30S"] {
+        for v in [
+            "120s", "5min", "100ms", "60", "1h", "7d", "10us", "2m", "-1", "30S",
+        ] {
             assert!(duration(v).is_ok(), "{v}");
         }
         assert!(duration("1.5s").unwrap_err().contains("fractional"));
@@ -261,7 +269,13 @@ mod tests {
 
     #[test]
     fn placeholders_are_not_judged() {
-        for v in ["<memory>", "${EXECUTOR_MEMORY}", "{{ .Values.memory }}", "$MEM", "%(mem)s"] {
+        for v in [
+            "<memory>",
+            "${EXECUTOR_MEMORY}",
+            "{{ .Values.memory }}",
+            "$MEM",
+            "%(mem)s",
+        ] {
             assert!(is_placeholder(v), "{v}");
         }
         for v in ["4g", "a<b", "$", "100$"] {

@@ -105,9 +105,8 @@ enum Kind {
 
 fn kind_of(block: &crate::load::recipe::CodeBlock) -> Option<Kind> {
     Some(match block.lang.as_str() {
-        "bash" | "sh" | "shell" | "console" | "zsh" | "shell-session" | "terminal" | "shellsession" => {
-            Kind::Shell
-        }
+        "bash" | "sh" | "shell" | "console" | "zsh" | "shell-session" | "terminal"
+        | "shellsession" => Kind::Shell,
         "properties" | "spark-defaults" | "spark-defaults.conf" | "java-properties" => {
             Kind::Properties
         }
@@ -191,7 +190,9 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     }
     for s in &site.scripts {
         for prop in with_sysprops(shell::props(&s.source.text), &s.source.text) {
-            let lines = judge.helm_lines(&prop).unwrap_or_else(|| judge.site_lines.clone());
+            let lines = judge
+                .helm_lines(&prop)
+                .unwrap_or_else(|| judge.site_lines.clone());
             for v in judge.verdicts(&prop, &lines) {
                 out.push(v.finding(&s.source.rel, prop.line, prop.column));
             }
@@ -234,12 +235,7 @@ impl Judge<'_> {
         };
         let mut out = Vec::new();
         for prop in extract(kind, &b.block.code) {
-            let lines = self
-                .helm_lines(&prop)
-                .unwrap_or_else(|| page_lines.clone());
-            if std::env::var_os("SPARK_PROPS_DEBUG").is_some() {
-                eprintln!("DEBUG {}:{} {} = {:?} {:?}", b.file, b.block.line + prop.line - 1, prop.key, prop.value, lines);
-            }
+            let lines = self.helm_lines(&prop).unwrap_or_else(|| page_lines.clone());
             for v in self.verdicts(&prop, &lines) {
                 let sev: Severity = v.code.default_severity();
                 let mut f = b.finding(sev, v.code.as_str(), prop.line, prop.column, v.message);
@@ -369,10 +365,7 @@ impl Judge<'_> {
                             "; Spark rejects setting it"
                         }
                     ),
-                    help: r
-                        .replacement
-                        .map(|x| format!("use `{x}`"))
-                        .or(r.message),
+                    help: r.replacement.map(|x| format!("use `{x}`")).or(r.message),
                 });
                 break;
             }

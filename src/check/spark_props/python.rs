@@ -23,10 +23,8 @@ fn call_re() -> &'static Regex {
 fn dict_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(&format!(
-            r#"(["'])(spark\.[^"'\\\s]*)["']\s*:\s*{VALUE}"#
-        ))
-        .expect("static regex")
+        Regex::new(&format!(r#"(["'])(spark\.[^"'\\\s]*)["']\s*:\s*{VALUE}"#))
+            .expect("static regex")
     })
 }
 
@@ -72,7 +70,8 @@ fn literal(v: &str) -> Option<String> {
         "True" | "true" => Some("true".into()),
         "False" | "false" => Some("false".into()),
         _ if v.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
-            && v.chars().all(|c| c.is_ascii_alphanumeric() || "+-._".contains(c)) =>
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-._".contains(c)) =>
         {
             Some(v.replace('_', ""))
         }

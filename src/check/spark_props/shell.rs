@@ -168,7 +168,11 @@ fn spark_conf_sets(arg: &str) -> Vec<(String, String, usize)> {
         }
         let (last, last_at) = segs[segs.len() - 1];
         if CONF_MAPS.contains(&segs[segs.len() - 2].0) && last.contains("\\.") {
-            out.push((last.replace("\\.", "."), value.to_string(), item_at + last_at));
+            out.push((
+                last.replace("\\.", "."),
+                value.to_string(),
+                item_at + last_at,
+            ));
         }
     }
     out

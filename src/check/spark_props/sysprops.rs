@@ -17,7 +17,12 @@ pub fn props(text: &str) -> Vec<Prop> {
         .map(|c| {
             let key = c.get(1).expect("key");
             let (line, col) = pos.at(key.start());
-            Prop::new(key.as_str(), c.get(2).map(|v| v.as_str().to_string()), line, col)
+            Prop::new(
+                key.as_str(),
+                c.get(2).map(|v| v.as_str().to_string()),
+                line,
+                col,
+            )
         })
         .collect()
 }
@@ -28,14 +33,20 @@ mod tests {
 
     #[test]
     fn java_system_properties() {
-        let got: Vec<_> = props("  value: \"-Dspark.history.fs.logDirectory=s3a://x -Dfoo=1\n  -Dspark.a=1\"\n")
-            .into_iter()
-            .map(|p| (p.key, p.value, p.line, p.column))
-            .collect();
+        let got: Vec<_> =
+            props("  value: \"-Dspark.history.fs.logDirectory=s3a://x -Dfoo=1\n  -Dspark.a=1\"\n")
+                .into_iter()
+                .map(|p| (p.key, p.value, p.line, p.column))
+                .collect();
         assert_eq!(
             got,
             vec![
-                ("spark.history.fs.logDirectory".into(), Some("s3a://x".into()), 1, 13),
+                (
+                    "spark.history.fs.logDirectory".into(),
+                    Some("s3a://x".into()),
+                    1,
+                    13
+                ),
                 ("spark.a".into(), Some("1".into()), 2, 5),
             ]
         );

@@ -101,7 +101,9 @@ fn mapping_line(raw: &str) -> Option<(usize, String, &str)> {
         let rest = t[end + 1..].trim_start().strip_prefix(':')?;
         return Some((indent, t[1..end].to_string(), rest));
     }
-    let colon = t.find(": ").or_else(|| t.strip_suffix(':').map(|s| s.len()))?;
+    let colon = t
+        .find(": ")
+        .or_else(|| t.strip_suffix(':').map(|s| s.len()))?;
     let key = &t[..colon];
     if key.is_empty() || key.starts_with('#') {
         return None;
@@ -159,11 +161,15 @@ mod tests {
 
     #[test]
     fn configmap_spark_defaults() {
-        let text = "data:\n  spark-defaults.conf: |\n    spark.a  1\n    spark.b=2\nkind: ConfigMap\n";
+        let text =
+            "data:\n  spark-defaults.conf: |\n    spark.a  1\n    spark.b=2\nkind: ConfigMap\n";
         let got: Vec<_> = props(text)
             .into_iter()
             .map(|p| (p.key, p.line, p.column))
             .collect();
-        assert_eq!(got, vec![("spark.a".into(), 3, 5), ("spark.b".into(), 4, 5)]);
+        assert_eq!(
+            got,
+            vec![("spark.a".into(), 3, 5), ("spark.b".into(), 4, 5)]
+        );
     }
 }
