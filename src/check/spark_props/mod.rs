@@ -167,6 +167,19 @@ struct Verdict {
 }
 
 pub fn check(cx: &Context) -> Vec<Finding> {
+    // All four rules off: do not even decompress the catalog.
+    let codes = [
+        Code::SparkPropertyUnknown,
+        Code::SparkPropertyVersion,
+        Code::SparkPropertyDeprecated,
+        Code::SparkPropertyValue,
+    ];
+    if codes
+        .iter()
+        .all(|c| cx.cfg.severity.get(c.as_str()).is_some_and(|s| s == "off"))
+    {
+        return Vec::new();
+    }
     let cat = catalog();
     let judge = Judge {
         cat,
