@@ -95,6 +95,23 @@ pub struct CheckConfig {
     /// Sections every troubleshooting recipe must have (`recipe-missing-section`).
     #[serde(default = "default_troubleshoot_sections")]
     pub troubleshooting_sections: Vec<String>,
+    /// `[check.spark]`: the `spark-property-*` rules.
+    #[serde(default)]
+    pub spark: SparkCheckConfig,
+}
+
+/// `[check.spark]`: which Spark lines pages are checked against, and namespaces of property
+/// names the catalog cannot list (`spark.myplugin.*`), added to the built-in open namespaces.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SparkCheckConfig {
+    /// Version lines (`"3.5"`, `"4.1"`) for sources that do not declare their own; default: the
+    /// lines pages and presets declare, else every line of the catalog.
+    #[serde(default)]
+    pub versions: Vec<String>,
+    /// Extra open namespaces: `spark.x.*`, `spark.x.` or `spark.x.<name>.y`.
+    #[serde(default)]
+    pub open_namespaces: Vec<String>,
 }
 
 impl Default for CheckConfig {
@@ -106,6 +123,7 @@ impl Default for CheckConfig {
             shellcheck: true,
             troubleshooting_categories: default_troubleshoot_categories(),
             troubleshooting_sections: default_troubleshoot_sections(),
+            spark: SparkCheckConfig::default(),
         }
     }
 }

@@ -284,7 +284,10 @@ mod tests {
         std::fs::write(dir.path().join("x.md"), "one\n  two\n").unwrap();
         let f = Finding::error(Code::ShellSyntax, "x.md", 2, 3, "bad").with_help("fix it");
         let out = render_human(&[f], dir.path(), false);
-        assert!(out.contains("error[shell-syntax]: bad\n  --> x.md:2:3\n"), "{out}");
+        assert!(
+            out.contains("error[shell-syntax]: bad\n  --> x.md:2:3\n"),
+            "{out}"
+        );
         assert!(out.contains("2 |   two\n  |   ^\n"), "{out}");
         assert!(out.contains("= help: fix it"), "{out}");
         assert!(out.contains("1 error, 0 warnings"), "{out}");

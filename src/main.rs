@@ -331,15 +331,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes report text to stdout. A reader that went away (`spark-docs rules | head`) is not an
+/// error worth a panic: the rest of the output is simply dropped.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 fn rules(args: RulesArgs) -> ExitCode {
     use spark_docs::check::codes;
     match args.format {
-        RulesFormat::Human => print!("{}", codes::human_list()),
-        RulesFormat::Json => println!(
-            "{}",
+        RulesFormat::Human => emit(&codes::human_list()),
+        RulesFormat::Json => emit(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&codes::json()).unwrap_or_default()
-        ),
-        RulesFormat::Markdown => print!("{}", codes::markdown_table()),
+        )),
+        RulesFormat::Markdown => emit(&codes::markdown_table()),
     }
     ExitCode::SUCCESS
 }
@@ -349,7 +357,7 @@ fn explain(args: ExplainArgs) -> ExitCode {
     let name = args.code.trim().to_ascii_lowercase();
     match Code::from_name(&name) {
         Some(code) => {
-            print!("{}", codes::explain(code));
+            emit(&codes::explain(code));
             ExitCode::SUCCESS
         }
         None => {
@@ -390,12 +398,12 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match args.format {
-        Format::Human => print!("{}", site.render_findings(&findings, color)),
-        Format::Json => println!("{}", diagnostics::render_json(&findings)),
-        Format::Github => print!(
-            "{}",
-            diagnostics::render_github_at(&findings, &workspace_prefix(&site.config.root))
-        ),
+        Format::Human => emit(&site.render_findings(&findings, color)),
+        Format::Json => emit(&format!("{}\n", diagnostics::render_json(&findings))),
+        Format::Github => emit(&diagnostics::render_github_at(
+            &findings,
+            &workspace_prefix(&site.config.root),
+        )),
     }
     let summary = diagnostics::summarize(&findings);
     if summary.errors > 0 || (args.strict && summary.warnings > 0) {

@@ -37,6 +37,8 @@ pub enum Family {
     Notebook,
     /// Site-wide outputs (the quick-reference card).
     Output,
+    /// Spark properties against the catalog of the Spark version they target.
+    Spark,
 }
 
 impl Family {
@@ -52,6 +54,7 @@ impl Family {
             Family::Issues => "issues",
             Family::Notebook => "notebook",
             Family::Output => "output",
+            Family::Spark => "spark",
         }
     }
 }
@@ -153,6 +156,10 @@ registry! {
     NotebookInvalid "notebook-invalid" Notebook Fixed(Error), "a notebook that is not nbformat-4 JSON";
     NotebookPythonSyntax "notebook-python-syntax" Notebook Fixed(Error), "a notebook code cell Python cannot parse (`!`/`%` lines excepted)";
     QuickrefTruncated "quickref-truncated" Output Fixed(Warning), "the quick-reference card PDF had to leave entries out to fit on two pages";
+    SparkPropertyUnknown "spark-property-unknown" Spark Fixed(Error), "a `spark.*` property no Spark version of the catalog defines (with a did-you-mean), or a `--conf` key spark-submit ignores because it does not start with `spark.`";
+    SparkPropertyVersion "spark-property-version" Spark Fixed(Error), "a Spark property that does not exist, or was removed, in the Spark version its page or preset targets";
+    SparkPropertyDeprecated "spark-property-deprecated" Spark Fixed(Warning), "a deprecated Spark property (with its replacement)";
+    SparkPropertyValue "spark-property-value" Spark Fixed(Warning), "a Spark property value that does not parse as the property's type (boolean, integer, number, size, duration, enum); placeholders are skipped";
 }
 
 impl Code {
@@ -177,7 +184,8 @@ impl Code {
 
     /// The closest known code to a misspelt one, for "did you mean".
     pub fn suggest(name: &str) -> Option<Code> {
-        let found = crate::util::suggest::did_you_mean(name, RULES.iter().map(|r| r.code.as_str()))?;
+        let found =
+            crate::util::suggest::did_you_mean(name, RULES.iter().map(|r| r.code.as_str()))?;
         Code::from_name(found)
     }
 }

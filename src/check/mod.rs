@@ -11,6 +11,7 @@ pub mod notebook;
 pub mod policy;
 pub mod scripts;
 pub mod shell;
+pub mod spark_props;
 pub mod values;
 
 use crate::config::CheckConfig;
@@ -127,6 +128,7 @@ const RULES: &[Rule] = &[
     issues::check,
     notebook::check,
     scripts::check,
+    spark_props::check,
 ];
 
 /// Runs every rule over the site and returns the findings (load/model findings included),

@@ -9,6 +9,9 @@ pub mod anchors;
 pub mod presets;
 pub mod signatures;
 
+pub mod spark_catalog;
+pub mod spark_value;
+
 use crate::config::Config;
 use crate::diagnostics::Finding;
 use crate::load::{self, Chart, Issue, Loaded, Notebook, Preset, Recipe, Script, SourceFile};
