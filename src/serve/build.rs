@@ -187,7 +187,7 @@ fn problem(f: &Finding, site: &Site) -> Problem {
     };
     Problem {
         severity: f.severity.as_str(),
-        code: f.code.clone(),
+        code: f.code.to_string(),
         file: f.file.clone(),
         line: f.line,
         column: f.column,
