@@ -112,7 +112,8 @@ impl SourceKind {
         {
             return true;
         }
-        if site.charts.iter().any(|c| is_under(file, &c.rel)) {
+        let mut charts = site.charts.iter().chain(&site.subcharts);
+        if charts.any(|c| is_under(file, &c.rel)) {
             return true;
         }
         // Files the globs name, loaded or not (a preset that is not valid UTF-8), and the

@@ -68,7 +68,8 @@ pub struct Site {
     /// For each preset, the index of its chart in `charts`.
     pub preset_chart: Vec<Option<usize>>,
     pub charts: Vec<Chart>,
-    /// Vendored dependencies of `charts` that are not themselves in `charts`.
+    /// Charts read for their values but not in `charts`: vendored dependencies of `charts`,
+    /// `[chart_paths]` targets and chart directories that helm commands name.
     pub subcharts: Vec<Chart>,
     /// The dependencies of every chart, resolved once (see [`values`]).
     pub dependencies: values::Dependencies,
