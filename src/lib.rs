@@ -90,7 +90,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<model::Site, BuildError> {
 /// runs, since a preset's findings depend on its chart and the policies.
 pub fn check_site(
     opts: &BuildOptions,
-    only: &[check::SourceKind],
+    only: &[model::SourceKind],
 ) -> Result<(model::Site, Vec<Finding>), BuildError> {
     let site = load_site(opts)?;
     let mut findings = check::run(&site);

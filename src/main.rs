@@ -242,9 +242,9 @@ enum Kind {
     Scripts,
 }
 
-impl From<Kind> for spark_docs::check::SourceKind {
+impl From<Kind> for spark_docs::model::SourceKind {
     fn from(k: Kind) -> Self {
-        use spark_docs::check::SourceKind as S;
+        use spark_docs::model::SourceKind as S;
         match k {
             Kind::Recipes => S::Recipes,
             Kind::Issues => S::Issues,
@@ -388,7 +388,7 @@ fn check(args: CheckArgs) -> ExitCode {
         config: args.config,
         ..Default::default()
     };
-    let only: Vec<spark_docs::check::SourceKind> = args.only.iter().map(|&k| k.into()).collect();
+    let only: Vec<spark_docs::model::SourceKind> = args.only.iter().map(|&k| k.into()).collect();
     let (site, findings) = match spark_docs::check_site(&opts, &only) {
         Ok(r) => r,
         Err(e) => {

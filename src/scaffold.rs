@@ -10,7 +10,7 @@
 use crate::check::codes::Code;
 use crate::config::ConfigError;
 use crate::diagnostics::Finding;
-use crate::model::{self, Site};
+use crate::model::{self, Site, SourceKind};
 use crate::render::templates::{embedded, tera_error_chain};
 use crate::util::slug::slugify;
 use crate::{BuildError, BuildOptions};
@@ -354,19 +354,15 @@ impl Target {
     }
 
     /// A configured source directory, relative to the root, `/`-separated, no trailing `/`.
-    fn source_dir(&self, value: &Option<String>, key: &str) -> Result<String, ScaffoldError> {
-        let dir = value.as_deref().ok_or_else(|| {
+    fn source_dir(&self, kind: SourceKind) -> Result<String, ScaffoldError> {
+        let dir = kind.dir(&self.site.config.site.sources).ok_or_else(|| {
             ScaffoldError::Usage(format!(
-                "{} sets no `[sources] {key}`: add a directory for them first",
-                self.site.config.file.display()
+                "{} sets no `[sources] {}`: add a directory for them first",
+                self.site.config.file.display(),
+                kind.key()
             ))
         })?;
-        let dir = dir.trim_start_matches("./").trim_end_matches('/');
-        Ok(if dir == "." {
-            String::new()
-        } else {
-            dir.to_string()
-        })
+        Ok(model::kind::normalize_dir(dir).to_string())
     }
 
     /// Spark versions of the site's charts (`4.1.0` → `4.1`), distinct and sorted.
@@ -470,7 +466,7 @@ struct RecipePlan {
 }
 
 fn plan_recipe(t: &Target, path: &str) -> Result<RecipePlan, ScaffoldError> {
-    let dir = t.source_dir(&t.site.config.site.sources.recipes, "recipes")?;
+    let dir = t.source_dir(SourceKind::Recipes)?;
     let (category, slug) = parse_recipe_path(path)?;
     let rel = join_rel(&dir, &format!("{category}/{slug}.md"));
     t.refuse_existing(std::slice::from_ref(&rel))?;
@@ -619,7 +615,7 @@ fn issue_file_name(id: &str, title: &str) -> String {
 /// recipe that covers it (so the issue is linked, not an orphan).
 pub fn new_issue(opts: &BuildOptions, req: &NewIssue) -> Result<Outcome, ScaffoldError> {
     let t = Target::load(opts)?;
-    let dir = t.source_dir(&t.site.config.site.sources.issues, "issues")?;
+    let dir = t.source_dir(SourceKind::Issues)?;
     let title = req.title.trim();
     if title.is_empty() {
         return Err(ScaffoldError::Usage(

@@ -147,7 +147,7 @@ fn spark_versions(site: &Site, r: PageRef) -> Vec<String> {
 /// (inside `data-pagefind-ignore`, so they are captured but not indexed as text).
 fn annotate(html: &str, site: &Site, r: PageRef) -> Result<String, String> {
     use lol_html::{element, html_content::ContentType, rewrite_str, RewriteStrSettings};
-    let kind = r.kind();
+    let kind = r.kind().as_str();
     let mut extra = String::from("<div data-pagefind-ignore hidden>");
     extra.push_str(&format!(
         "<span data-pagefind-meta=\"title\">{}</span>",

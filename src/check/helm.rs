@@ -428,7 +428,7 @@ fn resolve_chart(cx: &Context, path: &str) -> ChartRes {
         .iter()
         .find(|(from, _)| from.trim_end_matches('/').trim_start_matches("./") == p);
     if let Some((_, to)) = mapped {
-        return ChartRes::Local(to.trim_end_matches('/').to_string());
+        return ChartRes::Local(crate::model::kind::normalize_dir(to).to_string());
     }
     let root = &cx.site.config.root;
     let dir = root.join(p);

@@ -17,7 +17,7 @@ pub mod values;
 use crate::config::CheckConfig;
 use crate::diagnostics::{Finding, Severity};
 use crate::load::recipe::CodeBlock;
-use crate::model::{PageRef, Site};
+use crate::model::{PageRef, Site, SourceKind};
 use codes::Code;
 use rayon::prelude::*;
 
@@ -182,63 +182,6 @@ fn apply_config(cx: &Context, findings: &mut Vec<Finding>) {
             _ => true,
         }
     });
-}
-
-/// A kind of source, for `spark-docs check --only`: keeps the findings in files of that kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SourceKind {
-    /// Files under `[sources] recipes`.
-    Recipes,
-    /// Files under `[sources] issues`.
-    Issues,
-    /// Preset values files (`[sources] presets`), the chart contracts they target (every file of
-    /// a chart directory) and the Rego policies (`[sources] policies`).
-    Presets,
-    /// Files under `[sources] notebooks`.
-    Notebooks,
-    /// Files under `[sources] scripts`.
-    Scripts,
-}
-
-/// `content/recipes/`, `./content/recipes` → `content/recipes`.
-fn normalize_dir(dir: &str) -> &str {
-    let d = dir.trim_start_matches("./").trim_end_matches('/');
-    if d == "." {
-        ""
-    } else {
-        d
-    }
-}
-
-fn is_under(file: &str, dir: &str) -> bool {
-    let dir = normalize_dir(dir);
-    dir.is_empty() || file == dir || file.starts_with(&format!("{dir}/"))
-}
-
-impl SourceKind {
-    /// Whether the root-relative `file` is a source of this kind on `site`.
-    pub fn owns(self, site: &Site, file: &str) -> bool {
-        let s = &site.config.site.sources;
-        let under = |dir: &Option<String>| dir.as_deref().is_some_and(|d| is_under(file, d));
-        match self {
-            SourceKind::Recipes => under(&s.recipes),
-            SourceKind::Issues => under(&s.issues),
-            SourceKind::Notebooks => under(&s.notebooks),
-            SourceKind::Scripts => under(&s.scripts),
-            SourceKind::Presets => {
-                if under(&s.policies) || site.presets.iter().any(|p| p.source.rel == file) {
-                    return true;
-                }
-                if site.charts.iter().any(|c| is_under(file, &c.rel)) {
-                    return true;
-                }
-                // Files the globs name, loaded or not (a preset that is not valid UTF-8), and the
-                // files of chart directories that did not load (`chart-invalid`).
-                let globs = &site.config.globs;
-                globs.presets.is_match(file) || globs.charts.matches_path_or_parent(file)
-            }
-        }
-    }
 }
 
 /// Keeps only the findings in files of the given kinds (all of them when `only` is empty).

@@ -1,7 +1,9 @@
 //! Chart contracts: a directory with `Chart.yaml`, `values.yaml` and an optional
 //! `values.schema.json`, the values interface presets and `--set` flags are checked against;
-//! and the vendored subcharts of the site's charts (`<chart>/charts/<dependency>/`), loaded here
-//! like any chart so their problems are reported with the rest of the load findings.
+//! and the charts the site reads values from without listing them — the vendored subcharts of its
+//! charts (`<chart>/charts/<dependency>/`), the `[chart_paths]` targets and the chart directories
+//! helm commands in recipes, issues and scripts name — loaded here like any chart so their
+//! problems are reported with the rest of the load findings.
 
 use super::{read_source, SourceFile};
 use crate::check::codes::Code;
@@ -146,14 +148,25 @@ pub fn dependency_dir(chart: &Chart, dep: &ChartDependency) -> PathBuf {
     chart.dir.join("charts").join(&dep.name)
 }
 
-/// Loads the vendored dependencies of `charts` (each `<chart>/charts/<name>/` with a
-/// `Chart.yaml`, for the dependencies Chart.yaml names), and theirs in turn, except the charts
-/// already in `charts`. Their problems (invalid Chart.yaml, values.yaml, schema) become findings.
-pub fn load_subcharts(root: &Path, charts: &[Chart], findings: &mut Vec<Finding>) -> Vec<Chart> {
+/// Loads the charts the site reads values from without listing them: the vendored dependencies
+/// of `charts` (each `<chart>/charts/<name>/` with a `Chart.yaml`, for the dependencies Chart.yaml
+/// names), then the directories in `unlisted` that hold a `Chart.yaml` (`[chart_paths]` targets,
+/// charts helm commands name: see [`command_chart_dirs`]), and the dependencies of each in turn,
+/// except the charts already in `charts`. Their problems (invalid Chart.yaml, values.yaml, schema)
+/// become findings.
+pub fn load_subcharts(
+    root: &Path,
+    charts: &[Chart],
+    unlisted: &[PathBuf],
+    findings: &mut Vec<Finding>,
+) -> Vec<Chart> {
     let mut subcharts: Vec<Chart> = Vec::new();
     let mut seen: Vec<PathBuf> = charts.iter().map(|c| canonical(&c.dir)).collect();
-    let mut queue: std::collections::VecDeque<PathBuf> =
-        charts.iter().flat_map(vendored_dirs).collect();
+    let mut queue: std::collections::VecDeque<PathBuf> = charts
+        .iter()
+        .flat_map(vendored_dirs)
+        .chain(unlisted.iter().cloned())
+        .collect();
     while let Some(dir) = queue.pop_front() {
         let key = canonical(&dir);
         if seen.contains(&key) || !dir.join("Chart.yaml").is_file() {
@@ -168,6 +181,54 @@ pub fn load_subcharts(root: &Path, charts: &[Chart], findings: &mut Vec<Finding>
     subcharts
 }
 
+/// The helm subcommands that take a chart argument whose `--set` keys are checked.
+const CHART_SUBCOMMANDS: &[&str] = &["install", "upgrade", "template", "lint"];
+
+/// Adds to `out` the chart directories (inside `root`, holding `Chart.yaml`) that a
+/// `helm install|upgrade|template|lint` command in the shell `text` names by a relative path
+/// (`./charts/app`, `charts/app`). Deliberately cheap and permissive — whitespace words after the
+/// subcommand, up to a shell separator — since it only decides which directories `load` reads;
+/// the `helm` check resolves each chart argument precisely.
+pub fn command_chart_dirs(root: &Path, text: &str, out: &mut Vec<PathBuf>) {
+    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
+    for line in joined.lines() {
+        let mut words = line.split_whitespace();
+        while words.by_ref().any(|w| w == "helm" || w.ends_with("/helm")) {
+            let mut in_chart_command = false;
+            for w in words.by_ref() {
+                if matches!(w, "|" | "||" | "&&" | ";" | "&") || w.ends_with(';') {
+                    break;
+                }
+                if !in_chart_command {
+                    in_chart_command = CHART_SUBCOMMANDS.contains(&w);
+                } else if let Some(dir) = local_chart_dir(root, w) {
+                    if !out.contains(&dir) {
+                        out.push(dir);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The chart directory a command word names, if it is a relative path inside the root to a
+/// directory with `Chart.yaml`.
+fn local_chart_dir(root: &Path, word: &str) -> Option<PathBuf> {
+    let w = word.trim_matches(['"', '\'']);
+    if w.starts_with(['-', '/', '~']) || w.contains(['=', '$', '`']) || w.contains("://") {
+        return None;
+    }
+    let mut p = w.trim_end_matches('/');
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    if p.is_empty() || p == "." || p.split('/').any(|seg| seg == "..") {
+        return None;
+    }
+    let dir = root.join(p);
+    dir.join("Chart.yaml").is_file().then_some(dir)
+}
+
 /// The vendored dependency directories of a chart, in Chart.yaml order.
 fn vendored_dirs(chart: &Chart) -> Vec<PathBuf> {
     chart
@@ -180,4 +241,29 @@ fn vendored_dirs(chart: &Chart) -> Vec<PathBuf> {
 
 fn canonical(dir: &Path) -> PathBuf {
     dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_dirs_named_by_helm_commands() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for d in ["charts/app", "charts/other", "lint-me"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+            std::fs::write(root.join(d).join("Chart.yaml"), "name: x\n").unwrap();
+        }
+        std::fs::create_dir_all(root.join("charts/plain")).unwrap();
+        let text = "helm upgrade --install x \\\n  ./charts/app/ --set a=1\n\
+                    $ helm lint lint-me && helm template y charts/plain\n\
+                    helm repo add charts/other https://x\n\
+                    helm install z \"$D\" | grep charts/other\n\
+                    helm install w ../charts/app\n";
+        let mut out = Vec::new();
+        command_chart_dirs(root, text, &mut out);
+        command_chart_dirs(root, "helm install again charts/app", &mut out);
+        assert_eq!(out, vec![root.join("charts/app"), root.join("lint-me")]);
+    }
 }

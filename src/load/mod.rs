@@ -40,7 +40,9 @@ pub struct Loaded {
     pub issues: Vec<Issue>,
     pub presets: Vec<Preset>,
     pub charts: Vec<Chart>,
-    /// Vendored dependencies of `charts` (`<chart>/charts/<name>/`) that are not in `charts`.
+    /// Charts read for their values but not in `charts`: vendored dependencies of `charts`
+    /// (`<chart>/charts/<name>/`), `[chart_paths]` targets and chart directories helm commands
+    /// name (see [`chart::load_subcharts`]).
     pub subcharts: Vec<Chart>,
     pub notebooks: Vec<Notebook>,
     pub scripts: Vec<Script>,
@@ -89,7 +91,6 @@ pub fn load_all(config: &Config) -> Loaded {
             }
         }
     }
-    out.subcharts = chart::load_subcharts(root, &out.charts, &mut out.findings);
     if let Some(dir) = &src.notebooks {
         for file in read_tree(root, dir, &["ipynb"], &mut out.findings) {
             if let Some(n) = notebook::load_notebook(file, &mut out.findings) {
@@ -105,7 +106,36 @@ pub fn load_all(config: &Config) -> Loaded {
     if let Some(dir) = &src.policies {
         out.policies = read_tree(root, dir, &["rego"], &mut out.findings);
     }
+    let unlisted = unlisted_chart_dirs(config, &out);
+    out.subcharts = chart::load_subcharts(root, &out.charts, &unlisted, &mut out.findings);
     out
+}
+
+/// Chart directories the site uses without listing them under `[sources] charts`: the targets
+/// of `[chart_paths]`, then those a helm command in a recipe's or issue's shell block or in a
+/// script names by a relative path (so `check` can check their `--set` keys). Directories
+/// without `Chart.yaml` are dropped when loading.
+fn unlisted_chart_dirs(config: &Config, out: &Loaded) -> Vec<PathBuf> {
+    let root = &config.root;
+    let mut dirs: Vec<PathBuf> = config
+        .site
+        .chart_paths
+        .values()
+        .map(|to| root.join(to))
+        .collect();
+    let docs = out
+        .recipes
+        .iter()
+        .map(|r| &r.doc)
+        .chain(out.issues.iter().map(|i| &i.doc));
+    let blocks = docs
+        .flat_map(|d| &d.code_blocks)
+        .filter(|b| crate::util::langs::is_shell_or_console(&b.lang))
+        .map(|b| b.code.as_str());
+    for text in blocks.chain(out.scripts.iter().map(|s| s.source.text.as_str())) {
+        chart::command_chart_dirs(root, text, &mut dirs);
+    }
+    dirs
 }
 
 /// The nearest directory above `file` (inside `root`) that holds a `Chart.yaml`.

@@ -6,6 +6,7 @@ use crate::check::codes::Code;
 pub mod values;
 
 pub mod anchors;
+pub mod kind;
 pub mod presets;
 pub mod signatures;
 
@@ -16,6 +17,8 @@ use crate::config::Config;
 use crate::diagnostics::Finding;
 use crate::load::{self, Chart, Issue, Loaded, Notebook, Preset, Recipe, Script, SourceFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub use kind::SourceKind;
 
 /// A reference to one page-producing source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,26 +31,14 @@ pub enum PageRef {
 }
 
 impl PageRef {
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> SourceKind {
         match self {
-            PageRef::Recipe(_) => "recipe",
-            PageRef::Issue(_) => "issue",
-            PageRef::Preset(_) => "preset",
-            PageRef::Notebook(_) => "notebook",
-            PageRef::Script(_) => "script",
+            PageRef::Recipe(_) => SourceKind::Recipes,
+            PageRef::Issue(_) => SourceKind::Issues,
+            PageRef::Preset(_) => SourceKind::Presets,
+            PageRef::Notebook(_) => SourceKind::Notebooks,
+            PageRef::Script(_) => SourceKind::Scripts,
         }
-    }
-}
-
-/// Plural title of a kind, for headings and navigation.
-pub fn kind_title(kind: &str) -> &'static str {
-    match kind {
-        "recipe" => "Recipes",
-        "issue" => "Issues",
-        "preset" => "Presets",
-        "notebook" => "Notebooks",
-        "script" => "Scripts",
-        _ => "Pages",
     }
 }
 
@@ -77,7 +68,8 @@ pub struct Site {
     /// For each preset, the index of its chart in `charts`.
     pub preset_chart: Vec<Option<usize>>,
     pub charts: Vec<Chart>,
-    /// Vendored dependencies of `charts` that are not themselves in `charts`.
+    /// Charts read for their values but not in `charts`: vendored dependencies of `charts`,
+    /// `[chart_paths]` targets and chart directories that helm commands name.
     pub subcharts: Vec<Chart>,
     /// The dependencies of every chart, resolved once (see [`values`]).
     pub dependencies: values::Dependencies,
@@ -336,7 +328,7 @@ impl Site {
             .map(|(r, _)| *r)
             .filter(|r| self.file_urls.contains_key(&self.source(*r).rel))
             .collect();
-        v.sort_by_key(|r| (kind_order(r.kind()), self.title(*r).to_lowercase()));
+        v.sort_by_key(|r| (r.kind().order(), self.title(*r).to_lowercase()));
         v
     }
 
@@ -347,7 +339,7 @@ impl Site {
             .into_iter()
             .filter(|&r| r != except && self.source(r).text.contains(file_name))
             .collect();
-        v.sort_by_key(|r| (kind_order(r.kind()), self.title(*r).to_lowercase()));
+        v.sort_by_key(|r| (r.kind().order(), self.title(*r).to_lowercase()));
         v
     }
 
@@ -394,35 +386,22 @@ impl Site {
     }
 
     /// Which kinds of source are configured, in navigation order.
-    pub fn configured_kinds(&self) -> Vec<&'static str> {
+    pub fn configured_kinds(&self) -> Vec<SourceKind> {
         let s = &self.config.site.sources;
-        let mut v = Vec::new();
-        if s.recipes.is_some() {
-            v.push("recipe");
-        }
-        if s.issues.is_some() {
-            v.push("issue");
-        }
-        if !s.presets.is_empty() {
-            v.push("preset");
-        }
-        if s.notebooks.is_some() {
-            v.push("notebook");
-        }
-        if s.scripts.is_some() {
-            v.push("script");
-        }
-        v
+        SourceKind::ALL
+            .into_iter()
+            .filter(|k| k.configured(s))
+            .collect()
     }
 
-    pub fn kind_count(&self, kind: &str) -> usize {
+    /// How many pages of a kind the site has (issues: distinct IDs).
+    pub fn kind_count(&self, kind: SourceKind) -> usize {
         match kind {
-            "recipe" => self.recipes.len(),
-            "issue" => self.issue_index.len(),
-            "preset" => self.presets.len(),
-            "notebook" => self.notebooks.len(),
-            "script" => self.scripts.len(),
-            _ => 0,
+            SourceKind::Recipes => self.recipes.len(),
+            SourceKind::Issues => self.issue_index.len(),
+            SourceKind::Presets => self.presets.len(),
+            SourceKind::Notebooks => self.notebooks.len(),
+            SourceKind::Scripts => self.scripts.len(),
         }
     }
 
@@ -482,17 +461,6 @@ pub fn url_segment(name: &str) -> String {
     } else {
         s
     }
-}
-
-pub fn kind_order(kind: &str) -> usize {
-    ["recipe", "notebook", "script", "preset", "issue"]
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(9)
-}
-
-pub fn kind_url(kind: &str) -> String {
-    format!("/{}/", kind_title(kind).to_lowercase())
 }
 
 pub fn issue_url(id: &str) -> String {

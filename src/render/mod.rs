@@ -13,7 +13,7 @@ use crate::model::presets::{
     flatten, lookup, preset_components, preset_key_settings, scenario_external_components,
     COMPONENTS,
 };
-use crate::model::{self, category_title, kind_title, kind_url, PageRef, Site};
+use crate::model::{self, category_title, PageRef, Site, SourceKind};
 use markdown::{LinkContext, TocEntry};
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -33,7 +33,7 @@ struct Ctx<'a> {
     site: &'a Site,
     theme: &'a Theme,
     issue_ids: HashSet<String>,
-    nav_kinds: Vec<&'static str>,
+    nav_kinds: Vec<SourceKind>,
     categories: Vec<(String, Vec<usize>)>,
     /// Findings by file, shown in a banner on that file's page (`build --keep-going`).
     findings_by_file: BTreeMap<&'a str, Vec<&'a Finding>>,
@@ -182,8 +182,8 @@ impl Ctx<'_> {
             .nav_kinds
             .iter()
             .map(|&kind| {
-                let kurl = kind_url(kind);
-                let children: Vec<Value> = if kind == "recipe" {
+                let kurl = kind.url();
+                let children: Vec<Value> = if kind == SourceKind::Recipes {
                     self.categories
                         .iter()
                         .map(|(c, items)| {
@@ -195,7 +195,7 @@ impl Ctx<'_> {
                     Vec::new()
                 };
                 json!({
-                    "title": kind_title(kind),
+                    "title": kind.title(),
                     "url": kurl,
                     "count": self.site.kind_count(kind),
                     "active": url.starts_with(&kurl),
@@ -338,7 +338,7 @@ impl Ctx<'_> {
     }
 
     fn backlinks(&self, refs: &[PageRef]) -> Vec<Value> {
-        let mut groups: Vec<(&str, Vec<Value>)> = Vec::new();
+        let mut groups: Vec<(SourceKind, Vec<Value>)> = Vec::new();
         for r in refs {
             let entry = link(self.site.title(*r), self.site.url(*r));
             match groups.iter_mut().find(|(k, _)| *k == r.kind()) {
@@ -348,7 +348,7 @@ impl Ctx<'_> {
         }
         groups
             .into_iter()
-            .map(|(kind, pages)| json!({"kind": kind, "kind_title": kind_title(kind), "pages": pages}))
+            .map(|(kind, pages)| json!({"kind": kind.as_str(), "kind_title": kind.title(), "pages": pages}))
             .collect()
     }
 
@@ -477,18 +477,19 @@ impl Ctx<'_> {
 
     fn home(&self) -> Result<Page, ThemeError> {
         let site = self.site;
-        let blurb = |k: &str| match k {
-            "recipe" => "How to deploy, operate, integrate and troubleshoot, step by step.",
-            "issue" => "Incidents we hit and fixed: symptom, root cause, resolution.",
-            "preset" => "Tested Helm values files, one per scenario.",
-            "notebook" => "Interactive diagnostics to run from Jupyter.",
-            "script" => "Shell scripts for on-call checks.",
-            _ => "",
+        let blurb = |k: SourceKind| match k {
+            SourceKind::Recipes => {
+                "How to deploy, operate, integrate and troubleshoot, step by step."
+            }
+            SourceKind::Issues => "Incidents we hit and fixed: symptom, root cause, resolution.",
+            SourceKind::Presets => "Tested Helm values files, one per scenario.",
+            SourceKind::Notebooks => "Interactive diagnostics to run from Jupyter.",
+            SourceKind::Scripts => "Shell scripts for on-call checks.",
         };
         let kinds: Vec<Value> = self
             .nav_kinds
             .iter()
-            .map(|&k| json!({"title": kind_title(k), "url": kind_url(k), "count": site.kind_count(k), "blurb": blurb(k)}))
+            .map(|&k| json!({"title": k.title(), "url": k.url(), "count": site.kind_count(k), "blurb": blurb(k)}))
             .collect();
         let troubleshooting: Vec<Value> = self
             .categories
@@ -538,7 +539,7 @@ impl Ctx<'_> {
         let url = site.url(r);
         let rel = site.source(r).rel.clone();
         let crumbs_kind =
-            |kind: &str| vec![self.home_crumb(), link(kind_title(kind), kind_url(kind))];
+            |kind: SourceKind| vec![self.home_crumb(), link(kind.title(), kind.url())];
         match r {
             PageRef::Recipe(i) => {
                 let rec = &site.recipes[i];
@@ -548,7 +549,7 @@ impl Ctx<'_> {
                     .into_iter()
                     .map(|x| link(site.title(x), site.url(x)))
                     .collect();
-                let mut crumbs = crumbs_kind("recipe");
+                let mut crumbs = crumbs_kind(SourceKind::Recipes);
                 crumbs.push(link(
                     category_title(&rec.category),
                     format!("/recipes/{}/", rec.category),
@@ -560,7 +561,7 @@ impl Ctx<'_> {
                     .collect();
                 self.render(
                     "recipe.html",
-                    "recipe",
+                    r.kind().as_str(),
                     &url,
                     &rec.title,
                     &rec.summary,
@@ -585,11 +586,11 @@ impl Ctx<'_> {
                     .collect();
                 self.render(
                     "issue.html",
-                    "issue",
+                    r.kind().as_str(),
                     &url,
                     &format!("{}: {}", is.id, is.title),
                     &is.summary,
-                    crumbs_kind("issue"),
+                    crumbs_kind(SourceKind::Issues),
                     &out.toc,
                     Some(&rel),
                     &out.html,
@@ -631,11 +632,11 @@ impl Ctx<'_> {
                 }
                 self.render(
                     "preset.html",
-                    "preset",
+                    r.kind().as_str(),
                     &url,
                     &p.file_name,
                     &desc_first,
-                    crumbs_kind("preset"),
+                    crumbs_kind(SourceKind::Presets),
                     &[],
                     Some(&rel),
                     "",
@@ -693,11 +694,11 @@ impl Ctx<'_> {
                     .unwrap_or_default();
                 self.render(
                     "notebook.html",
-                    "notebook",
+                    r.kind().as_str(),
                     &url,
                     &nb.title,
                     &summary,
-                    crumbs_kind("notebook"),
+                    crumbs_kind(SourceKind::Notebooks),
                     &toc,
                     Some(&rel),
                     &html,
@@ -709,11 +710,11 @@ impl Ctx<'_> {
                 let first = first_paragraph(&s.description);
                 self.render(
                     "script.html",
-                    "script",
+                    r.kind().as_str(),
                     &url,
                     &s.file_name,
                     &first,
-                    crumbs_kind("script"),
+                    crumbs_kind(SourceKind::Scripts),
                     &[],
                     Some(&rel),
                     "",
@@ -738,12 +739,12 @@ impl Ctx<'_> {
         json!({"title": r.title, "url": self.site.url(PageRef::Recipe(i)), "summary": r.summary, "badges": badges})
     }
 
-    fn kind_index(&self, kind: &str) -> Result<Page, ThemeError> {
+    fn kind_index(&self, kind: SourceKind) -> Result<Page, ThemeError> {
         let site = self.site;
-        let url = kind_url(kind);
+        let url = kind.url();
         let crumbs = vec![self.home_crumb()];
         match kind {
-            "issue" => {
+            SourceKind::Issues => {
                 let mut ids: Vec<&String> = site.issue_index.keys().collect();
                 ids.sort();
                 let issues: Vec<Value> = ids
@@ -783,7 +784,7 @@ impl Ctx<'_> {
                     json!({"issues": issues, "statuses": distinct(&|i| &i.status), "severities": distinct(&|i| &i.severity)}),
                 )
             }
-            "preset" => {
+            SourceKind::Presets => {
                 let presets: Vec<Value> = self
                     .presets_sorted()
                     .into_iter()
@@ -841,7 +842,7 @@ impl Ctx<'_> {
             }
             _ => {
                 let (items, groups, intro): (Vec<Value>, Vec<Value>, &str) = match kind {
-                    "recipe" => (
+                    SourceKind::Recipes => (
                         self.categories.iter().flat_map(|(_, items)| items.iter()).map(|&i| self.recipe_item(i)).collect(),
                         self.categories
                             .iter()
@@ -849,7 +850,7 @@ impl Ctx<'_> {
                             .collect(),
                         "Step-by-step recipes for running Spark on Kubernetes, by category.",
                     ),
-                    "notebook" => (
+                    SourceKind::Notebooks => (
                         site.notebooks
                             .iter()
                             .enumerate()
@@ -872,13 +873,13 @@ impl Ctx<'_> {
                     "list.html",
                     "list",
                     &url,
-                    kind_title(kind),
+                    kind.title(),
                     intro,
                     crumbs,
                     &[],
                     None,
                     "",
-                    json!({"list": {"title": kind_title(kind), "intro": intro, "items": items, "groups": groups}}),
+                    json!({"list": {"title": kind.title(), "intro": intro, "items": items, "groups": groups}}),
                 )
             }
         }

@@ -2,6 +2,7 @@
 //! and the configuration file, through `notify` (inotify, FSEvents, …), debounced.
 
 use crate::config::Config;
+use crate::model::SourceKind;
 use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
 use notify::{RecursiveMode, Watcher};
 use std::collections::BTreeSet;
@@ -46,10 +47,8 @@ impl WatchSet {
         let root = &config.root;
         let s = &config.site.sources;
         let mut dirs: Vec<PathBuf> = Vec::new();
-        for d in [&s.recipes, &s.issues, &s.notebooks, &s.scripts, &s.policies]
-            .into_iter()
-            .flatten()
-        {
+        let kind_dirs = SourceKind::ALL.into_iter().filter_map(|k| k.dir(s));
+        for d in kind_dirs.chain(s.policies.as_deref()) {
             dirs.push(root.join(d));
         }
         for g in s.presets.iter().chain(&s.charts) {

@@ -217,3 +217,37 @@ fn broken_vendored_subchart_is_reported() {
         "the preset itself is clean; only the subcharts' own files are reported"
     );
 }
+
+#[test]
+fn set_keys_checked_against_unlisted_local_chart() {
+    // charts/app is not under `[sources] charts` and no preset sits beside it: `load` loads it
+    // because a recipe's helm command names it by a relative path, so its `--set` keys are
+    // checked; vendor/mapped is loaded as the target of `[chart_paths]`, for a script.
+    let checked = check_json(&fixture("check-helm-unlisted"), &[]);
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    let all = checked.findings;
+    let recipe = "content/recipes/deployment/install.md";
+    let f = find(&all, "helm-set-unknown-key", recipe, 11, 35);
+    assert!(f.message.contains("`typo.key`"), "{f:?}");
+    assert!(f.message.contains("chart `app`"), "{f:?}");
+    let f = find(
+        &all,
+        "helm-set-unknown-key",
+        "content/scripts/render.sh",
+        6,
+        37,
+    );
+    assert!(f.help.contains("did you mean `logLevel`"), "{f:?}");
+    // The correct keys (recipe line 17, script line 5) get none; nothing else is reported.
+    let at: Vec<(&str, &str, u64)> = all
+        .iter()
+        .map(|f| (f.code.as_str(), f.file.as_str(), f.line))
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            ("helm-set-unknown-key", recipe, 11),
+            ("helm-set-unknown-key", "content/scripts/render.sh", 6),
+        ]
+    );
+}

@@ -84,7 +84,8 @@ pub fn kind_of(v: &Y) -> &'static str {
 }
 
 /// A chart the site reads values from: one of [`Site::charts`] (listed in site.toml or found
-/// beside a preset) or one of [`Site::subcharts`] (a vendored dependency only).
+/// beside a preset) or one of [`Site::subcharts`] (a vendored dependency, a `[chart_paths]`
+/// target or a chart directory a helm command names: read for its values only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChartId {
     Listed(usize),
