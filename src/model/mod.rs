@@ -7,6 +7,7 @@ pub mod values;
 
 pub mod anchors;
 pub mod presets;
+pub mod properties;
 pub mod signatures;
 
 pub mod spark_catalog;
