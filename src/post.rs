@@ -26,9 +26,7 @@ pub fn rewrite(
     base_path: &str,
     properties: Option<Properties>,
 ) -> Result<String, String> {
-    use lol_html::{
-        doc_text, element, html_content::ContentType, rewrite_str, RewriteStrSettings,
-    };
+    use lol_html::{doc_text, element, html_content::ContentType, rewrite_str, RewriteStrSettings};
     // Depth of open `<code>` and `<a>` elements around the current text.
     let in_code = Rc::new(Cell::new(0i32));
     let in_link = Rc::new(Cell::new(0i32));
@@ -120,7 +118,9 @@ fn link_properties(text: &str, base_path: &str, props: Properties) -> Option<Str
     let mut from = 0;
     while let Some(i) = text[from..].find("spark.").map(|i| i + from) {
         let start_ok = text[..i].chars().next_back().is_none_or(|c| !is_name(c));
-        let len = text[i..].find(|c: char| !is_name(c)).unwrap_or(text.len() - i);
+        let len = text[i..]
+            .find(|c: char| !is_name(c))
+            .unwrap_or(text.len() - i);
         let name = text[i..i + len].trim_end_matches(['.', '-']);
         from = i + len.max(1);
         if !start_ok {

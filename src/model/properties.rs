@@ -191,13 +191,22 @@ impl Entry {
     }
 }
 
-/// The entries of `line`'s page, sorted by key: public properties, deprecated and removed keys.
+/// The entries of `line`'s page, sorted by key: public properties, deprecated and removed keys;
+/// not a name known only as a string constant when other names continue it (a namespace).
 pub fn entries(cat: &Catalog, line: &str) -> Vec<Entry> {
-    cat.keys_in(line)
-        .into_iter()
-        .filter_map(|key| {
+    let keys = cat.keys_in(line);
+    // A name other names continue (`spark.executor` of `spark.executor.memory`).
+    let is_prefix = |key: &str| {
+        let dotted = format!("{key}.");
+        let i = keys.partition_point(|k| *k < dotted.as_str());
+        keys.get(i).is_some_and(|k| k.starts_with(&dotted))
+    };
+    keys.iter()
+        .filter_map(|&key| {
             let p = cat.property(key, line);
-            if p.as_ref().is_some_and(|p| !p.public) {
+            if p.as_ref()
+                .is_some_and(|p| !p.public || (p.literal && is_prefix(key)))
+            {
                 return None;
             }
             let status = if let Some(d) = cat.deprecated(key, line) {
@@ -368,9 +377,13 @@ mod tests {
             .iter()
             .find(|e| e.key == "spark.yarn.executor.memoryOverhead")
             .unwrap();
-        assert!(old.hover().contains("deprecated, use spark.executor.memoryOverhead"));
+        assert!(old
+            .hover()
+            .contains("deprecated, use spark.executor.memoryOverhead"));
         let links = PropertyLinks::new(cat, &["3.5".into(), "4.1".into()]);
-        let (url, _) = links.link("spark.executor.memory", &["3.5".into()]).unwrap();
+        let (url, _) = links
+            .link("spark.executor.memory", &["3.5".into()])
+            .unwrap();
         assert_eq!(url, "/properties/3.5/#spark.executor.memory");
         let (url, _) = links.link("spark.executor.memory", &[]).unwrap();
         assert_eq!(url, "/properties/4.1/#spark.executor.memory");
@@ -379,7 +392,10 @@ mod tests {
             .link("spark.sql.scripting.enabled", &["3.5".into()])
             .unwrap();
         assert_eq!(url, "/properties/4.1/#spark.sql.scripting.enabled");
+        // `spark.executor` is a string constant in Spark, but a namespace, not a property.
         assert!(links.link("spark.executor", &[]).is_none());
-        assert!(links.link("spark.hadoop.fs.s3a.bucket.x.endpoint", &[]).is_none());
+        assert!(links
+            .link("spark.hadoop.fs.s3a.bucket.x.endpoint", &[])
+            .is_none());
     }
 }

@@ -289,7 +289,11 @@ impl Catalog {
     pub fn keys_in(&self, line: &str) -> Vec<&str> {
         let mut keys: Vec<&str> = [&self.properties, &self.deprecated, &self.removed]
             .iter()
-            .flat_map(|m| m.iter().filter(|(_, r)| r.has(line)).map(|(k, _)| k.as_str()))
+            .flat_map(|m| {
+                m.iter()
+                    .filter(|(_, r)| r.has(line))
+                    .map(|(k, _)| k.as_str())
+            })
             .collect();
         keys.sort_unstable();
         keys.dedup();

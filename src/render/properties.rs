@@ -19,17 +19,12 @@ impl Ctx<'_> {
         if lines.is_empty() {
             return Ok(Vec::new());
         }
-        let per_line: Vec<(String, Vec<Entry>)> = lines
-            .iter()
-            .map(|l| (l.clone(), entries(cat, l)))
-            .collect();
+        let per_line: Vec<(String, Vec<Entry>)> =
+            lines.iter().map(|l| (l.clone(), entries(cat, l))).collect();
         let summaries: Vec<Value> = per_line
             .iter()
             .map(|(line, es)| {
-                let deprecated = es
-                    .iter()
-                    .filter(|e| e.status != Status::Current)
-                    .count();
+                let deprecated = es.iter().filter(|e| e.status != Status::Current).count();
                 json!({
                     "line": line,
                     "release": cat.release(line).unwrap_or(line),
@@ -76,7 +71,10 @@ impl Ctx<'_> {
                 &properties::line_url(line),
                 &title,
                 &summary,
-                vec![self.home_crumb(), link("Spark properties", properties::INDEX_URL)],
+                vec![
+                    self.home_crumb(),
+                    link("Spark properties", properties::INDEX_URL),
+                ],
                 &toc,
                 None,
                 "",
@@ -116,7 +114,9 @@ fn areas(es: &[Entry], rows: bool) -> Vec<Value> {
 fn row(e: &Entry) -> Value {
     let (status, status_since, replacement) = match &e.status {
         Status::Current => ("", None, None),
-        Status::Deprecated { since, replacement } => ("deprecated", since.as_ref(), replacement.as_ref()),
+        Status::Deprecated { since, replacement } => {
+            ("deprecated", since.as_ref(), replacement.as_ref())
+        }
         Status::Removed { since, replacement } => ("removed", since.as_ref(), replacement.as_ref()),
     };
     json!({
@@ -124,6 +124,7 @@ fn row(e: &Entry) -> Value {
         "anchor": properties::anchor(&e.key),
         "type": e.value_type.map(|t| t.as_str()).unwrap_or(""),
         "default": e.default.as_deref().unwrap_or(""),
+        "fallback": e.default.as_deref().and_then(|d| d.strip_prefix("<value of ")).and_then(|d| d.strip_suffix('>')).unwrap_or(""),
         "since": e.since.as_deref().unwrap_or(""),
         "doc": e.doc.as_deref().unwrap_or(""),
         "values": e.values,
