@@ -8,6 +8,7 @@ use super::{link, Ctx, Page, ThemeError};
 use crate::model::properties::{self, entries, Area, Entry, Status};
 use crate::model::spark_catalog::Catalog;
 use serde_json::{json, Value};
+use std::collections::HashSet;
 
 impl Ctx<'_> {
     /// The index and one page per line in `lines`; none when the site targets no line.
@@ -104,14 +105,17 @@ fn areas(es: &[Entry], rows: bool) -> Vec<Value> {
             }
             let mut v = json!({"title": a.title(), "slug": a.slug(), "count": mine.len()});
             if rows {
-                v["entries"] = mine.iter().map(|e| row(e)).collect();
+                let on_page: HashSet<&str> = es.iter().map(|e| e.key.as_str()).collect();
+                v["entries"] = mine.iter().map(|e| row(e, &on_page)).collect();
             }
             Some(v)
         })
         .collect()
 }
 
-fn row(e: &Entry) -> Value {
+/// One row; `on_page`: the keys with a row on the same page (a replacement links to its row only
+/// when it has one).
+fn row(e: &Entry, on_page: &HashSet<&str>) -> Value {
     let (status, status_since, replacement) = match &e.status {
         Status::Current => ("", None, None),
         Status::Deprecated { since, replacement } => {
@@ -133,6 +137,8 @@ fn row(e: &Entry) -> Value {
         "status": status,
         "status_since": status_since.map_or("", String::as_str),
         "replacement": replacement.map_or("", String::as_str),
-        "replacement_anchor": replacement.map_or("", |r| properties::anchor(r)),
+        "replacement_anchor": replacement
+            .filter(|r| on_page.contains(r.as_str()))
+            .map_or("", |r| properties::anchor(r)),
     })
 }
