@@ -68,35 +68,35 @@ pub fn rewrite(
         }));
     }
     handlers.extend(vec![
-                element!("[href], [src], form[action]", move |el| {
-                    let prefix = |v: &str| -> Option<String> {
-                        if v.starts_with('/') && !v.starts_with("//") {
-                            Some(format!("{base_path}{}", &v[1..]))
-                        } else {
-                            None
-                        }
-                    };
-                    for attr in ["href", "src", "action"] {
-                        if let Some(v) = el.get_attribute(attr) {
-                            if let Some(new) = prefix(&v) {
-                                el.set_attribute(attr, &new)?;
-                            }
-                        }
+        element!("[href], [src], form[action]", move |el| {
+            let prefix = |v: &str| -> Option<String> {
+                if v.starts_with('/') && !v.starts_with("//") {
+                    Some(format!("{base_path}{}", &v[1..]))
+                } else {
+                    None
+                }
+            };
+            for attr in ["href", "src", "action"] {
+                if let Some(v) = el.get_attribute(attr) {
+                    if let Some(new) = prefix(&v) {
+                        el.set_attribute(attr, &new)?;
                     }
-                    Ok(())
-                }),
-                element!("main h2[id], main h3[id], main h4[id]", |el| {
-                    if el.get_attribute("data-no-anchor").is_none() {
-                        if let Some(id) = el.get_attribute("id") {
-                            let id = crate::render::highlight::escape(&id);
-                            el.append(
-                                &format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"),
-                                ContentType::Html,
-                            );
-                        }
-                    }
-                    Ok(())
-                }),
+                }
+            }
+            Ok(())
+        }),
+        element!("main h2[id], main h3[id], main h4[id]", |el| {
+            if el.get_attribute("data-no-anchor").is_none() {
+                if let Some(id) = el.get_attribute("id") {
+                    let id = crate::render::highlight::escape(&id);
+                    el.append(
+                        &format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>"),
+                        ContentType::Html,
+                    );
+                }
+            }
+            Ok(())
+        }),
     ]);
     rewrite_str(
         html,
@@ -163,5 +163,26 @@ mod tests {
         assert!(out.contains("href=\"#x\""));
         assert!(out.contains("src=\"/spark-docs/static/a.png\""));
         assert!(out.contains("<h2 id=\"a\">A<a class=\"anchor\" href=\"#a\""));
+    }
+
+    #[test]
+    fn links_whole_property_names_in_code_outside_links() {
+        let cat = crate::model::spark_catalog::catalog();
+        let links = PropertyLinks::new(cat, &["4.1".to_string()]);
+        let props = Properties {
+            links: &links,
+            lines: &[],
+        };
+        let html = "<p>spark.executor.memory</p><pre><code><span class=\"k\">--conf</span> spark.executor.memory=4g spark.executor.memoryOverhead=1g pyspark.executor.memory spark.executor</code></pre><a href=\"/x\"><code>spark.driver.memory</code></a>";
+        let out = rewrite(html, "/docs/", Some(props)).unwrap();
+        let link = "<a class=\"prop-link\" href=\"/docs/properties/4.1/#spark.executor.memory\" title=\"default: 1g · since 0.7.0 · size\">spark.executor.memory</a>=4g";
+        assert!(out.contains(link), "{out}");
+        assert!(out.contains("#spark.executor.memoryOverhead\""), "{out}");
+        // Not outside code, not inside a link, not a prefix of a longer word or a namespace.
+        assert!(out.starts_with("<p>spark.executor.memory</p>"), "{out}");
+        assert!(!out.contains("#spark.driver.memory"), "{out}");
+        assert!(out.contains(" pyspark.executor.memory "), "{out}");
+        assert!(out.contains(" spark.executor</code>"), "{out}");
+        assert!(out.contains("<span class=\"k\">--conf</span>"), "{out}");
     }
 }
