@@ -109,11 +109,17 @@ pub fn render_pages(
     let theme = render::Theme::load(&site.config)?;
     let (pages, mut files) = render::render_site(site, &theme, findings, show_findings)?;
     let base_path = site.config.base_path();
+    let cat = model::spark_catalog::catalog();
+    let links = model::properties::PropertyLinks::new(cat, &site.spark_lines(cat));
     use rayon::prelude::*;
     let rewritten: Vec<(String, Vec<u8>)> = pages
         .par_iter()
         .map(|page| {
-            let html = post::rewrite(&page.html, &base_path)
+            let props = post::Properties {
+                links: &links,
+                lines: &page.spark_lines,
+            };
+            let html = post::rewrite(&page.html, &base_path, Some(props))
                 .map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))?;
             Ok((render::output_path(&page.url), html.into_bytes()))
         })

@@ -8,6 +8,7 @@ pub mod values;
 pub mod anchors;
 pub mod kind;
 pub mod presets;
+pub mod properties;
 pub mod signatures;
 
 pub mod spark_catalog;

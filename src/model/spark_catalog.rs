@@ -285,6 +285,21 @@ impl Catalog {
             .collect()
     }
 
+    /// Every key `line` knows (properties, deprecated and removed keys), sorted.
+    pub fn keys_in(&self, line: &str) -> Vec<&str> {
+        let mut keys: Vec<&str> = [&self.properties, &self.deprecated, &self.removed]
+            .iter()
+            .flat_map(|m| {
+                m.iter()
+                    .filter(|(_, r)| r.has(line))
+                    .map(|(k, _)| k.as_str())
+            })
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
     /// Whether any line knows `key`.
     pub fn knows(&self, key: &str) -> bool {
         self.properties.contains_key(key)

@@ -4,6 +4,7 @@
 use crate::check::codes::Code;
 pub mod highlight;
 pub mod markdown;
+mod properties;
 pub mod quickref;
 pub mod templates;
 
@@ -27,6 +28,8 @@ pub type Output = BTreeMap<String, Vec<u8>>;
 pub struct Page {
     pub url: String,
     pub html: String,
+    /// The Spark lines the page is about: property names in its code link to their entries.
+    pub spark_lines: Vec<String>,
 }
 
 struct Ctx<'a> {
@@ -70,11 +73,17 @@ pub fn render_site(
     pages.push(ctx.quickref_page()?);
     // Pages are independent of each other: render them on every core.
     let all = site.all_pages();
+    let cat = crate::model::spark_catalog::catalog();
     let rendered: Vec<Page> = all
         .par_iter()
-        .map(|r| ctx.page(*r))
-        .collect::<Result<_, _>>()?;
+        .map(|r| {
+            let mut page = ctx.page(*r)?;
+            page.spark_lines = site.page_spark_lines(*r, cat);
+            Ok(page)
+        })
+        .collect::<Result<_, ThemeError>>()?;
     pages.extend(rendered);
+    pages.extend(ctx.property_pages(cat, &site.spark_lines(cat))?);
     for r in all {
         if let Some(raw) = site.raw_url(r) {
             files.insert(
@@ -256,6 +265,7 @@ impl Ctx<'_> {
         Ok(Page {
             url: url.to_string(),
             html,
+            spark_lines: Vec::new(),
         })
     }
 

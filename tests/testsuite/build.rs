@@ -68,6 +68,10 @@ const BASIC_PAGES: &[&str] = &[
     "/scripts/",
     "/scripts/probe/",
     "/quickref/",
+    // The Spark property reference, one page per line the pages and presets declare.
+    "/properties/",
+    "/properties/3.5/",
+    "/properties/4.1/",
 ];
 
 const ADOPTED_PAGES: &[&str] = &[
@@ -85,6 +89,10 @@ const ADOPTED_PAGES: &[&str] = &[
     "/presets/",
     "/presets/demo/values-scenario-basic/",
     "/quickref/",
+    // The Spark property reference, one page per line the pages and presets declare.
+    "/properties/",
+    "/properties/3.5/",
+    "/properties/4.1/",
 ];
 
 /// A page set plus the pages optional features add (`/search/` with the `search` feature).

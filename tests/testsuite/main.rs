@@ -20,6 +20,7 @@ mod check_values;
 mod content;
 mod diagnostics;
 mod pdf;
+mod properties;
 mod rules;
 mod scaffold;
 mod search;

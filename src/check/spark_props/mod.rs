@@ -184,7 +184,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     let judge = Judge {
         cat,
         open: OpenNamespaces::new(&cx.cfg.spark.open_namespaces),
-        site_lines: site_lines(cx, cat),
+        site_lines: cx.site.spark_lines(cat),
         cx,
     };
     let mut out: Vec<Finding> = cx
@@ -458,40 +458,6 @@ impl Judge<'_> {
             .map(|l| self.cat.release(l).unwrap_or(l).to_string())
             .collect::<Vec<_>>()
             .join(", ")
-    }
-}
-
-/// The site's lines: `[check.spark] versions`, else the lines pages and presets declare, else all.
-fn site_lines(cx: &Context, cat: &Catalog) -> Vec<String> {
-    let covered = |v: &str| {
-        let l = spark_minor(v.trim());
-        cat.lines().contains(&l).then_some(l)
-    };
-    let configured: Vec<String> = cx
-        .cfg
-        .spark
-        .versions
-        .iter()
-        .filter_map(|v| covered(v))
-        .collect();
-    if !configured.is_empty() {
-        return configured;
-    }
-    let site = cx.site;
-    let mut declared: Vec<String> = site
-        .recipes
-        .iter()
-        .flat_map(|r| r.spark.iter())
-        .chain(site.issues.iter().flat_map(|i| i.spark.iter()))
-        .filter_map(|v| covered(v))
-        .chain((0..site.presets.len()).filter_map(|i| covered(&site.preset_spark_version(i))))
-        .collect();
-    declared.sort_by_key(|l| cat.lines().iter().position(|x| x == l));
-    declared.dedup();
-    if declared.is_empty() {
-        cat.lines().to_vec()
-    } else {
-        declared
     }
 }
 
