@@ -194,32 +194,47 @@ pub fn js_regex(sig: &str) -> Option<(String, String)> {
     Some((source.to_string(), flags.to_string()))
 }
 
-/// Every recipe's signatures as JavaScript regexes, with what the paste box shows for a match.
+/// Every recipe's and issue's signatures as JavaScript regexes, each with its specificity (the
+/// ranking key the paste box shares with `triage`), plus the token weights of the ranking's
+/// second half (`crate::triage::browser_rules`), so the browser ranks like the CLI.
 pub fn signatures_json(site: &Site) -> String {
-    let mut recipes: Vec<Value> = Vec::new();
-    for (i, r) in site.recipes.iter().enumerate() {
-        let sigs: Vec<Value> = r
-            .signatures
+    use crate::model::signatures::{compile, signed_pages, specificity};
+    let mut pages: Vec<Value> = Vec::new();
+    for (r, list) in signed_pages(site) {
+        let sigs: Vec<Value> = list
             .iter()
-            .filter(|s| regex::Regex::new(s).is_ok())
-            .filter_map(|s| js_regex(s))
-            .map(|(source, flags)| json!({"source": source, "flags": flags}))
+            .filter(|s| compile(s).is_some())
+            .filter_map(|s| js_regex(s).map(|js| (s, js)))
+            .map(|(s, (source, flags))| json!({"source": source, "flags": flags, "specificity": specificity(s)}))
             .collect();
         if sigs.is_empty() {
             continue;
         }
-        recipes.push(json!({
-            "title": r.title,
-            "url": site.url(PageRef::Recipe(i)),
-            "summary": r.summary,
-            "category": r.category,
-            "spark": r.spark,
+        let (summary, category, spark) = match r {
+            PageRef::Recipe(i) => {
+                let x = &site.recipes[i];
+                (&x.summary, x.category.as_str(), &x.spark)
+            }
+            PageRef::Issue(i) => {
+                let x = &site.issues[i];
+                (&x.summary, "issues", &x.spark)
+            }
+            _ => continue,
+        };
+        pages.push(json!({
+            "title": site.title(r),
+            "kind": r.kind(),
+            "url": site.url(r),
+            "summary": summary,
+            "category": category,
+            "spark": spark,
             "signatures": sigs,
         }));
     }
     let mut m = BTreeMap::new();
-    m.insert("recipes", Value::Array(recipes));
-    serde_json::to_string(&m).unwrap_or_else(|_| "{\"recipes\":[]}".into())
+    m.insert("pages", Value::Array(pages));
+    m.insert("tokens", crate::triage::browser_rules());
+    serde_json::to_string(&m).unwrap_or_else(|_| "{\"pages\":[]}".into())
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! issues: the issue graph and recipe conventions — `issue-unknown` (an ID nobody wrote up),
 //! `issue-orphan` (a write-up no page points to), `recipe-missing-section` (a troubleshooting
 //! recipe without its Symptoms/Diagnosis/Solution), `signature-invalid` (a log signature regex
-//! that does not compile). `issue-duplicate-id` is found while linking the model.
+//! of a recipe or an issue that does not compile). `issue-duplicate-id` is found while linking the model.
 
 use super::Context;
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
-use crate::model::signatures::js_incompatibility;
+use crate::model::signatures::{js_incompatibility, signed_pages};
 use crate::model::PageRef;
 use crate::util::lines::line_col;
 use crate::util::suggest;
@@ -126,10 +126,11 @@ fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
 }
 
 fn signatures(cx: &Context, findings: &mut Vec<Finding>) {
-    for r in &cx.site.recipes {
-        for sig in &r.signatures {
+    for (page, sigs) in signed_pages(cx.site) {
+        let r = cx.site.source(page);
+        for sig in sigs {
             if let Err(e) = regex::RegexBuilder::new(sig).size_limit(1 << 20).build() {
-                let (line, col) = locate(&r.source.text, sig);
+                let (line, col) = locate(&r.text, sig);
                 let first = e
                     .to_string()
                     .lines()
@@ -138,16 +139,16 @@ fn signatures(cx: &Context, findings: &mut Vec<Finding>) {
                     .trim()
                     .to_string();
                 findings.push(
-                    Finding::error(Code::SignatureInvalid, &r.source.rel, line, col, format!("signature `{sig}` is not a valid regex: {first}"))
+                    Finding::error(Code::SignatureInvalid, &r.rel, line, col, format!("signature `{sig}` is not a valid regex: {first}"))
                         .with_help("signatures are regular expressions matched against pasted logs; escape literal ( ) [ ] . with a backslash"),
                 );
             }
             // The paste box runs signatures as JavaScript RegExps in the browser: keep to the
             // syntax both engines share (a leading `(?i)` becomes the `i` flag).
             else if let Some(why) = js_incompatibility(sig.strip_prefix("(?i)").unwrap_or(sig)) {
-                let (line, col) = locate(&r.source.text, sig);
+                let (line, col) = locate(&r.text, sig);
                 findings.push(
-                    Finding::error(Code::SignatureInvalid, &r.source.rel, line, col, format!("signature `{sig}` does not work in the browser: {why}"))
+                    Finding::error(Code::SignatureInvalid, &r.rel, line, col, format!("signature `{sig}` does not work in the browser: {why}"))
                         .with_help("the paste box matches signatures with JavaScript RegExp; keep to the syntax Rust and JavaScript share (a leading `(?i)` is fine)"),
                 );
             }
