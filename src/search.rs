@@ -8,12 +8,11 @@
 //!   (`force_language`), so a Russian word on an English page is found by exact word and prefix.
 //! - The bundle (`pagefind.js`, worker, WASM, index chunks, UI assets) goes to `<out>/pagefind/`;
 //!   result URLs are stored site-absolute and the browser side prefixes the base path.
-//! - `search/signatures.json` lists every recipe's log signatures for the "paste a log" box.
+//! - `search/signatures.json` lists the log signatures of recipes and issues and the token rules
+//!   for the "paste a log" box (`triage::signatures_json`), which ranks like `spark-docs triage`.
 
 use crate::model::{PageRef, Site};
 use crate::render::{highlight::escape, output_path, Output};
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Where the bundle goes in the output.
@@ -180,61 +179,11 @@ fn annotate(html: &str, site: &Site, r: PageRef) -> Result<String, String> {
     Ok(out)
 }
 
-/// A Rust-syntax signature as a JavaScript `RegExp`: `(?i)` at the start becomes the `i` flag.
-/// Returns `None` for constructs JavaScript does not share with Rust's regex syntax (other inline
-/// flags, `\A`, `\z`, `(?P<`, Unicode classes such as `\p{Greek}` need the `u` flag we do not set).
-pub fn js_regex(sig: &str) -> Option<(String, String)> {
-    let (source, flags) = match sig.strip_prefix("(?i)") {
-        Some(rest) => (rest, "i"),
-        None => (sig, ""),
-    };
-    if crate::model::signatures::js_incompatibility(source).is_some() {
-        return None;
-    }
-    Some((source.to_string(), flags.to_string()))
-}
+pub use crate::model::signatures::js_regex;
 
-/// Every recipe's and issue's signatures as JavaScript regexes, each with its specificity (the
-/// ranking key the paste box shares with `triage`), plus the token weights of the ranking's
-/// second half (`crate::triage::browser_rules`), so the browser ranks like the CLI.
+/// The paste box's data: see [`crate::triage::signatures_json`].
 pub fn signatures_json(site: &Site) -> String {
-    use crate::model::signatures::{compile, signed_pages, specificity};
-    let mut pages: Vec<Value> = Vec::new();
-    for (r, list) in signed_pages(site) {
-        let sigs: Vec<Value> = list
-            .iter()
-            .filter(|s| compile(s).is_some())
-            .filter_map(|s| js_regex(s).map(|js| (s, js)))
-            .map(|(s, (source, flags))| json!({"source": source, "flags": flags, "specificity": specificity(s)}))
-            .collect();
-        if sigs.is_empty() {
-            continue;
-        }
-        let (summary, category, spark) = match r {
-            PageRef::Recipe(i) => {
-                let x = &site.recipes[i];
-                (&x.summary, x.category.as_str(), &x.spark)
-            }
-            PageRef::Issue(i) => {
-                let x = &site.issues[i];
-                (&x.summary, "issues", &x.spark)
-            }
-            _ => continue,
-        };
-        pages.push(json!({
-            "title": site.title(r),
-            "kind": r.kind(),
-            "url": site.url(r),
-            "summary": summary,
-            "category": category,
-            "spark": spark,
-            "signatures": sigs,
-        }));
-    }
-    let mut m = BTreeMap::new();
-    m.insert("pages", Value::Array(pages));
-    m.insert("tokens", crate::triage::browser_rules());
-    serde_json::to_string(&m).unwrap_or_else(|_| "{\"pages\":[]}".into())
+    crate::triage::signatures_json(site)
 }
 
 #[cfg(test)]

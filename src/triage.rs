@@ -20,6 +20,7 @@ use crate::model::{PageRef, Site};
 use regex::Regex;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+
 use std::sync::OnceLock;
 
 /// Words every log is full of: never a search term.
@@ -120,9 +121,10 @@ pub const MAX_TERMS: usize = 8;
 pub const MIN_SCORE: f64 = 6.0;
 
 /// Identifier-like tokens of a log (the browser uses the same pattern).
-pub const TOKEN_PATTERN: &str = r"[A-Za-z_][\w$]*(?:[.\-][A-Za-z_][\w$]*)*";
+pub const TOKEN_PATTERN: &str = r"[A-Za-z_][A-Za-z0-9_$]*(?:[.\-][A-Za-z_][A-Za-z0-9_$]*)*";
 /// `Exit Code: 137`, `exit code 137`, `exited with code 137`, `exit status 1`.
-pub const EXIT_PATTERN: &str = r"(?i)exit(?:ed)?(?: with)?[ _]?(?:code|status)[:=\s]*(\d{1,3})\b";
+pub const EXIT_PATTERN: &str =
+    r"(?i)exit(?:ed)?(?: with)?[ _]?(?:code|status)[:=\s]*([0-9]{1,3})\b";
 
 fn weight(kind: &str) -> u32 {
     WEIGHTS
@@ -232,19 +234,33 @@ pub fn terms(log: &str) -> Vec<Term> {
     found
 }
 
-/// Whether a page's text contains a term: identifiers case-sensitively, plain words as whole
-/// words in any case, exit codes as "exit code N" in any of the forms [`EXIT_PATTERN`] knows.
-fn page_has(text: &str, term: &Term) -> bool {
-    match term.kind {
-        "exit_code" => {
-            let n = term.text.rsplit(' ').next().unwrap_or("");
-            let re = Regex::new(&EXIT_PATTERN.replace(r"(\d{1,3})", n)).expect("exit regex");
-            re.is_match(text)
+/// Finds a term in a text: identifiers case-sensitively, plain words as whole words in any case,
+/// exit codes as "exit code N" in any of the forms [`EXIT_PATTERN`] knows.
+enum Finder<'t> {
+    Literal(&'t str),
+    Pattern(Regex),
+}
+
+impl<'t> Finder<'t> {
+    fn new(term: &'t Term) -> Finder<'t> {
+        let pattern = match term.kind {
+            "exit_code" => {
+                let n = term.text.rsplit(' ').next().unwrap_or("");
+                EXIT_PATTERN.replace("([0-9]{1,3})", n)
+            }
+            "word" => format!(r"(?i)\b{}\b", regex::escape(&term.text)),
+            _ => return Finder::Literal(&term.text),
+        };
+        Regex::new(&pattern)
+            .map(Finder::Pattern)
+            .unwrap_or(Finder::Literal(&term.text))
+    }
+
+    fn is_in(&self, text: &str) -> bool {
+        match self {
+            Finder::Literal(t) => text.contains(t),
+            Finder::Pattern(re) => re.is_match(text),
         }
-        "word" => Regex::new(&format!(r"(?i)\b{}\b", regex::escape(&term.text)))
-            .map(|re| re.is_match(text))
-            .unwrap_or(false),
-        _ => text.contains(&term.text),
     }
 }
 
@@ -316,7 +332,20 @@ pub fn triage(site: &Site, log: &str) -> Vec<Entry> {
         .collect();
     let has: Vec<Vec<bool>> = terms
         .iter()
-        .map(|t| texts.iter().map(|x| page_has(x, t)).collect())
+        .map(|t| {
+            let finder = Finder::new(t);
+            texts.iter().map(|x| finder.is_in(x)).collect()
+        })
+        .collect();
+    // The log lines each term is on.
+    let term_lines: Vec<Vec<usize>> = terms
+        .iter()
+        .map(|t| {
+            let finder = Finder::new(t);
+            (1..=log_lines.len())
+                .filter(|&n| finder.is_in(log_lines[n - 1]))
+                .collect()
+        })
         .collect();
     let n = pages.len() as f64;
 
@@ -328,7 +357,7 @@ pub fn triage(site: &Site, log: &str) -> Vec<Entry> {
             if has[ti][pi] {
                 let df = has[ti].iter().filter(|&&b| b).count() as f64;
                 score += t.weight as f64 * (1.0 + n / df).ln();
-                matched_terms.push(t);
+                matched_terms.push((ti, t));
             }
         }
         let (mut sigs, mut lines) = sig_hits.remove(&page).unwrap_or_default();
@@ -336,19 +365,8 @@ pub fn triage(site: &Site, log: &str) -> Vec<Entry> {
             continue;
         }
         sigs.sort_by(|a, b| b.specificity.cmp(&a.specificity));
-        for t in &matched_terms {
-            for (i, l) in log_lines.iter().enumerate() {
-                let hit = match t.kind {
-                    "exit_code" => page_has(l, t),
-                    "word" => l
-                        .to_ascii_lowercase()
-                        .contains(&t.text.to_ascii_lowercase()),
-                    _ => l.contains(&t.text),
-                };
-                if hit {
-                    lines.push(i + 1);
-                }
-            }
+        for (ti, _) in &matched_terms {
+            lines.extend(&term_lines[*ti]);
         }
         lines.sort_unstable();
         lines.dedup();
@@ -363,7 +381,7 @@ pub fn triage(site: &Site, log: &str) -> Vec<Entry> {
             kind: page.kind(),
             url,
             signatures: sigs,
-            terms: matched_terms.iter().map(|t| t.text.clone()).collect(),
+            terms: matched_terms.iter().map(|(_, t)| t.text.clone()).collect(),
             token_score: score,
             lines: lines
                 .into_iter()
@@ -453,8 +471,9 @@ pub fn render_json(entries: &[Entry]) -> String {
 
 /// The token rules for the browser's paste box (in `search/signatures.json`), so it ranks like
 /// [`triage`]: the token and exit-code patterns, stop words, weights and limits.
-pub fn browser_rules() -> Value {
+pub fn browser_rules(site: &Site) -> Value {
     json!({
+        "pages": site.all_pages().len(),
         "token_pattern": TOKEN_PATTERN,
         "exit_pattern": EXIT_PATTERN.trim_start_matches("(?i)"),
         "stop_words": STOP_WORDS,
@@ -462,6 +481,49 @@ pub fn browser_rules() -> Value {
         "max_terms": MAX_TERMS,
         "min_score": MIN_SCORE,
     })
+}
+
+/// Every recipe's and issue's signatures as JavaScript regexes, each with its specificity (the
+/// ranking key the paste box shares with `triage`), plus the token weights of the ranking's
+/// second half ([`browser_rules`]), so the browser ranks like the CLI.
+pub fn signatures_json(site: &Site) -> String {
+    use crate::model::signatures::js_regex;
+    let mut pages: Vec<Value> = Vec::new();
+    for (r, list) in signed_pages(site) {
+        let sigs: Vec<Value> = list
+            .iter()
+            .filter(|s| compile(s).is_some())
+            .filter_map(|s| js_regex(s).map(|js| (s, js)))
+            .map(|(s, (source, flags))| json!({"source": source, "flags": flags, "specificity": specificity(s)}))
+            .collect();
+        if sigs.is_empty() {
+            continue;
+        }
+        let (summary, category, spark) = match r {
+            PageRef::Recipe(i) => {
+                let x = &site.recipes[i];
+                (&x.summary, x.category.as_str(), &x.spark)
+            }
+            PageRef::Issue(i) => {
+                let x = &site.issues[i];
+                (&x.summary, "issues", &x.spark)
+            }
+            _ => continue,
+        };
+        pages.push(json!({
+            "title": site.title(r),
+            "kind": r.kind(),
+            "url": site.url(r),
+            "summary": summary,
+            "category": category,
+            "spark": spark,
+            "signatures": sigs,
+        }));
+    }
+    let mut m = BTreeMap::new();
+    m.insert("pages", Value::Array(pages));
+    m.insert("tokens", browser_rules(site));
+    serde_json::to_string(&m).unwrap_or_else(|_| "{\"pages\":[]}".into())
 }
 
 #[cfg(test)]

@@ -198,6 +198,20 @@ pub fn js_incompatibility(source: &str) -> Option<&'static str> {
     None
 }
 
+/// A Rust-syntax signature as a JavaScript `RegExp`: `(?i)` at the start becomes the `i` flag.
+/// Returns `None` for constructs JavaScript does not share with Rust's regex syntax (other inline
+/// flags, `\A`, `\z`, `(?P<`, Unicode classes such as `\p{Greek}` need the `u` flag we do not set).
+pub fn js_regex(sig: &str) -> Option<(String, String)> {
+    let (source, flags) = match sig.strip_prefix("(?i)") {
+        Some(rest) => (rest, "i"),
+        None => (sig, ""),
+    };
+    if js_incompatibility(source).is_some() {
+        return None;
+    }
+    Some((source.to_string(), flags.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -378,3 +378,81 @@ fn signature_rules_fire_at_their_positions() {
         1
     );
 }
+
+/// The browser's paste box (search.js, run in node with the DOM stubbed) ranks like `triage`:
+/// the same search terms in the same order, and the same signature matches with the same
+/// specificity and count, in the same order up to ties (which the token score breaks: the
+/// browser asks Pagefind which pages hold a term, the CLI reads the sources). Skips when `node`
+/// is not installed.
+#[test]
+fn paste_box_ranks_like_triage() {
+    if !program_runs("node") {
+        eprintln!("SKIPPED paste_box_ranks_like_triage: `node` is not installed");
+        return;
+    }
+    let opts = spark_docs::BuildOptions {
+        root: repo_root(),
+        ..Default::default()
+    };
+    let site = spark_docs::load_site(&opts).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sigs = dir.path().join("signatures.json");
+    std::fs::write(&sigs, spark_docs::triage::signatures_json(&site)).unwrap();
+    let logs: Vec<&str> = EXCERPTS.iter().map(|(_, log, _)| *log).collect();
+    let logs_file = dir.path().join("logs.json");
+    std::fs::write(&logs_file, serde_json::to_string(&logs).unwrap()).unwrap();
+    let run = std::process::Command::new("node")
+        .arg(repo_root().join("tests/browser/paste-rank.mjs"))
+        .arg(repo_root().join("themes/default/static/search.js"))
+        .arg(&sigs)
+        .arg(&logs_file)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", describe(&run));
+    let browser: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).unwrap();
+    for ((what, log, _), js) in EXCERPTS.iter().zip(&browser) {
+        let terms: Vec<String> = spark_docs::triage::terms(log)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(
+            js["terms"],
+            serde_json::json!(terms),
+            "{what}: terms differ"
+        );
+        let cli: Vec<(usize, usize, String)> = spark_docs::triage::triage(&site, log)
+            .into_iter()
+            .filter(|e| !e.signatures.is_empty())
+            .map(|e| {
+                let best = e.signatures[0].specificity;
+                (best, e.signatures.len(), site.url(e.page))
+            })
+            .collect();
+        let js_list: Vec<(usize, usize, String)> = js["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["best"].as_u64().unwrap() as usize,
+                    m["count"].as_u64().unwrap() as usize,
+                    m["url"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        // Same (specificity, count) sequence; the same pages within each tie.
+        let key = |l: &[(usize, usize, String)]| -> Vec<(usize, usize)> {
+            l.iter().map(|(b, c, _)| (*b, *c)).collect()
+        };
+        assert_eq!(
+            key(&js_list),
+            key(&cli),
+            "{what}: signature ranking differs"
+        );
+        let mut a = js_list.clone();
+        let mut b = cli.clone();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{what}: signature matches differ");
+    }
+}
