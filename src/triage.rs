@@ -364,7 +364,7 @@ pub fn triage(site: &Site, log: &str) -> Vec<Entry> {
         if sigs.is_empty() && score < MIN_SCORE {
             continue;
         }
-        sigs.sort_by(|a, b| b.specificity.cmp(&a.specificity));
+        sigs.sort_by_key(|s| std::cmp::Reverse(s.specificity));
         for (ti, _) in &matched_terms {
             lines.extend(&term_lines[*ti]);
         }
