@@ -9,8 +9,9 @@
 //! issue's Symptom section (a heading starting with "Symptom", down to the next heading of the
 //! same or a higher level) that hold output: blocks tagged `text`, `log`, `output` or untagged
 //! take their whole text; `console` blocks take their output lines (not the `$ ` prompts);
-//! other languages (`bash`, `yaml`, …) are commands or configuration, not errors. A block is
-//! routed when any signature of any page matches somewhere in it.
+//! other languages (`bash`, `yaml`, …) are commands or configuration, not errors. A block whose
+//! every line is a `TODO` (an unfilled `spark-docs new issue` template) is no quote yet. A block
+//! is routed when any signature of any page matches somewhere in it.
 
 use super::issues::locate;
 use super::Context;
@@ -178,7 +179,11 @@ fn unrouted(cx: &Context, findings: &mut Vec<Finding>) {
             let Some(text) = quoted_output(b) else {
                 continue;
             };
-            if text.trim().is_empty() || all.iter().any(|re| re.is_match(&text)) {
+            let unfilled = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .all(|l| l.trim_start().starts_with("TODO"));
+            if unfilled || all.iter().any(|re| re.is_match(&text)) {
                 continue;
             }
             let first = text
