@@ -147,6 +147,13 @@ io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: POST 
 "#,
         "/recipes/troubleshoot/metastore-pss-user/",
     ),
+    (
+        "Connect driver: A master URL must be set (launched without spark-submit)",
+        r#"Exception in thread "main" org.apache.spark.SparkException: A master URL must be set in your configuration
+	at org.apache.spark.SparkContext.<init>(SparkContext.scala:426)
+"#,
+        "/recipes/troubleshoot/connect-launch-failed/",
+    ),
 ];
 
 /// `spark-docs triage --root <repo root> <args…>` with `log` on stdin.
@@ -243,6 +250,18 @@ fn signature_matches_rank_by_specificity_then_tokens() {
         "{}",
         list[0]
     );
+}
+
+#[test]
+fn the_launcher_issue_outranks_the_misdiagnosis_sharing_its_error() {
+    // ISSUE-019 and ISSUE-020 quote the same error; ISSUE-020 (the real cause) carries the more
+    // specific signature.
+    let list = ranked(EXCERPTS.last().unwrap().1);
+    let pos = |url: &str| {
+        list.iter()
+            .position(|e| e["url"].as_str().unwrap().ends_with(url))
+    };
+    assert!(pos("/issues/issue-020/").unwrap() < pos("/issues/issue-019/").unwrap());
 }
 
 #[test]
