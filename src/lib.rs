@@ -17,6 +17,7 @@ pub mod scaffold;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod triage;
 pub mod util;
 pub mod write;
 

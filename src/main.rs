@@ -77,6 +77,42 @@ enum Command {
     Rules(RulesArgs),
     /// Explain a rule: what it checks, why it matters, a bad and a good example, how to silence it.
     Explain(ExplainArgs),
+    /// Find the pages that explain a pasted error or log (from FILE, or stdin with `-` or none).
+    ///
+    /// The log is matched against the `signatures:` of every recipe and issue, read straight from
+    /// the sources (no build needed). Pages whose signatures match come first, the most specific
+    /// signature first (the most literal characters; more matching signatures break ties); then
+    /// pages found by a token search of the log weighted towards exception names, error codes
+    /// (`SESSION_NOT_FOUND`), exit codes (`exit code 137`), Kubernetes reasons and Spark class
+    /// names (`OOMKilled`, `TaskSchedulerImpl`), ignoring generic words (error, failed, warn…).
+    /// One entry per page: rank, title, kind, URL (with the site's base_url) and the log lines
+    /// that matched. The search page's paste box ranks the same way.
+    ///
+    /// Exit code 0 when a page matched, 1 when none did, 2 for usage errors.
+    Triage(TriageArgs),
+}
+
+#[derive(clap::Args)]
+struct TriageArgs {
+    /// The log to triage; `-` or none reads stdin.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: TriageFormat,
+    /// List at most this many pages.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    limit: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TriageFormat {
+    /// Rank, title, kind, URL, why and the matching log lines
+    Human,
+    /// An array of {rank, title, kind, url, signatures, terms, token_score, lines}
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -328,6 +364,7 @@ fn main() -> ExitCode {
         Command::New(args) => new(args),
         Command::Rules(args) => rules(args),
         Command::Explain(args) => explain(args),
+        Command::Triage(args) => triage(args),
     }
 }
 
@@ -376,6 +413,63 @@ fn canonical_root(root: &std::path::Path) -> Result<PathBuf, ExitCode> {
         eprintln!("error: site root {}: {e}", root.display());
         ExitCode::from(2)
     })
+}
+
+fn triage(args: TriageArgs) -> ExitCode {
+    use std::io::Read;
+    let log = match args.file.as_deref() {
+        Some(p) if p != std::path::Path::new("-") => match std::fs::read(p) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => {
+                eprintln!("error: {}: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        },
+        _ => {
+            let mut b = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut b) {
+                eprintln!("error: reading stdin: {e}");
+                return ExitCode::from(2);
+            }
+            String::from_utf8_lossy(&b).into_owned()
+        }
+    };
+    if log.trim().is_empty() {
+        eprintln!("error: the log is empty: pass a FILE or pipe the log into stdin");
+        return ExitCode::from(2);
+    }
+    let root = match canonical_root(&args.site.root) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let opts = BuildOptions {
+        root,
+        config: args.site.config,
+        ..Default::default()
+    };
+    let site = match spark_docs::load_site(&opts) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let mut entries = spark_docs::triage::triage(&site, &log);
+    entries.truncate(args.limit);
+    match args.format {
+        TriageFormat::Human if entries.is_empty() => {
+            eprintln!(
+                "no page matches this log: no signature matched and no distinctive term was found"
+            )
+        }
+        TriageFormat::Human => emit(&spark_docs::triage::render_human(&entries)),
+        TriageFormat::Json => emit(&format!("{}\n", spark_docs::triage::render_json(&entries))),
+    }
+    if entries.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn check(args: CheckArgs) -> ExitCode {

@@ -8,12 +8,11 @@
 //!   (`force_language`), so a Russian word on an English page is found by exact word and prefix.
 //! - The bundle (`pagefind.js`, worker, WASM, index chunks, UI assets) goes to `<out>/pagefind/`;
 //!   result URLs are stored site-absolute and the browser side prefixes the base path.
-//! - `search/signatures.json` lists every recipe's log signatures for the "paste a log" box.
+//! - `search/signatures.json` lists the log signatures of recipes and issues and the token rules
+//!   for the "paste a log" box (`triage::signatures_json`), which ranks like `spark-docs triage`.
 
 use crate::model::{PageRef, Site};
 use crate::render::{highlight::escape, output_path, Output};
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Where the bundle goes in the output.
@@ -180,46 +179,11 @@ fn annotate(html: &str, site: &Site, r: PageRef) -> Result<String, String> {
     Ok(out)
 }
 
-/// A Rust-syntax signature as a JavaScript `RegExp`: `(?i)` at the start becomes the `i` flag.
-/// Returns `None` for constructs JavaScript does not share with Rust's regex syntax (other inline
-/// flags, `\A`, `\z`, `(?P<`, Unicode classes such as `\p{Greek}` need the `u` flag we do not set).
-pub fn js_regex(sig: &str) -> Option<(String, String)> {
-    let (source, flags) = match sig.strip_prefix("(?i)") {
-        Some(rest) => (rest, "i"),
-        None => (sig, ""),
-    };
-    if crate::model::signatures::js_incompatibility(source).is_some() {
-        return None;
-    }
-    Some((source.to_string(), flags.to_string()))
-}
+pub use crate::model::signatures::js_regex;
 
-/// Every recipe's signatures as JavaScript regexes, with what the paste box shows for a match.
+/// The paste box's data: see [`crate::triage::signatures_json`].
 pub fn signatures_json(site: &Site) -> String {
-    let mut recipes: Vec<Value> = Vec::new();
-    for (i, r) in site.recipes.iter().enumerate() {
-        let sigs: Vec<Value> = r
-            .signatures
-            .iter()
-            .filter(|s| regex::Regex::new(s).is_ok())
-            .filter_map(|s| js_regex(s))
-            .map(|(source, flags)| json!({"source": source, "flags": flags}))
-            .collect();
-        if sigs.is_empty() {
-            continue;
-        }
-        recipes.push(json!({
-            "title": r.title,
-            "url": site.url(PageRef::Recipe(i)),
-            "summary": r.summary,
-            "category": r.category,
-            "spark": r.spark,
-            "signatures": sigs,
-        }));
-    }
-    let mut m = BTreeMap::new();
-    m.insert("recipes", Value::Array(recipes));
-    serde_json::to_string(&m).unwrap_or_else(|_| "{\"recipes\":[]}".into())
+    crate::triage::signatures_json(site)
 }
 
 #[cfg(test)]

@@ -153,6 +153,8 @@ registry! {
     IssueOrphan "issue-orphan" Issues Fixed(Warning), "an issue no page references";
     RecipeMissingSection "recipe-missing-section" Issues Fixed(Warning), "a troubleshooting recipe without its Symptoms / Diagnosis / Solution sections";
     SignatureInvalid "signature-invalid" Issues Fixed(Error), "a `signatures:` regex that does not compile, or would not mean the same in a browser";
+    SignatureUnmatched "signature-unmatched" Issues Fixed(Warning), "a page's signature that matches none of the error texts the page quotes (code blocks and inline code)";
+    IssueUnrouted "issue-unrouted" Issues Fixed(Warning), "an issue's quoted error (output blocks of its Symptom section) that no signature of any page matches";
     NotebookInvalid "notebook-invalid" Notebook Fixed(Error), "a notebook that is not nbformat-4 JSON";
     NotebookPythonSyntax "notebook-python-syntax" Notebook Fixed(Error), "a notebook code cell Python cannot parse (`!`/`%` lines excepted)";
     QuickrefTruncated "quickref-truncated" Output Fixed(Warning), "the quick-reference card PDF had to leave entries out to fit on two pages";

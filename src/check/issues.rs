@@ -1,12 +1,11 @@
 //! issues: the issue graph and recipe conventions — `issue-unknown` (an ID nobody wrote up),
 //! `issue-orphan` (a write-up no page points to), `recipe-missing-section` (a troubleshooting
-//! recipe without its Symptoms/Diagnosis/Solution), `signature-invalid` (a log signature regex
-//! that does not compile). `issue-duplicate-id` is found while linking the model.
+//! recipe without its Symptoms/Diagnosis/Solution). `issue-duplicate-id` is found while linking
+//! the model; the log-signature rules are in `signatures.rs`.
 
 use super::Context;
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
-use crate::model::signatures::js_incompatibility;
 use crate::model::PageRef;
 use crate::util::lines::line_col;
 use crate::util::suggest;
@@ -15,12 +14,11 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     unknown_and_orphans(cx, &mut findings);
     missing_sections(cx, &mut findings);
-    signatures(cx, &mut findings);
     findings
 }
 
 /// (line, column) of the first case-insensitive occurrence of `needle` in `text`.
-fn locate(text: &str, needle: &str) -> (usize, usize) {
+pub(super) fn locate(text: &str, needle: &str) -> (usize, usize) {
     let lower = text.to_ascii_lowercase();
     match lower.find(&needle.to_ascii_lowercase()) {
         Some(at) => line_col(text, at),
@@ -121,36 +119,6 @@ fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
                     wanted.join(", ")
                 )),
             );
-        }
-    }
-}
-
-fn signatures(cx: &Context, findings: &mut Vec<Finding>) {
-    for r in &cx.site.recipes {
-        for sig in &r.signatures {
-            if let Err(e) = regex::RegexBuilder::new(sig).size_limit(1 << 20).build() {
-                let (line, col) = locate(&r.source.text, sig);
-                let first = e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("invalid regex")
-                    .trim()
-                    .to_string();
-                findings.push(
-                    Finding::error(Code::SignatureInvalid, &r.source.rel, line, col, format!("signature `{sig}` is not a valid regex: {first}"))
-                        .with_help("signatures are regular expressions matched against pasted logs; escape literal ( ) [ ] . with a backslash"),
-                );
-            }
-            // The paste box runs signatures as JavaScript RegExps in the browser: keep to the
-            // syntax both engines share (a leading `(?i)` becomes the `i` flag).
-            else if let Some(why) = js_incompatibility(sig.strip_prefix("(?i)").unwrap_or(sig)) {
-                let (line, col) = locate(&r.source.text, sig);
-                findings.push(
-                    Finding::error(Code::SignatureInvalid, &r.source.rel, line, col, format!("signature `{sig}` does not work in the browser: {why}"))
-                        .with_help("the paste box matches signatures with JavaScript RegExp; keep to the syntax Rust and JavaScript share (a leading `(?i)` is fine)"),
-                );
-            }
         }
     }
 }

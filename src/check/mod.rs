@@ -11,6 +11,7 @@ pub mod notebook;
 pub mod policy;
 pub mod scripts;
 pub mod shell;
+pub mod signatures;
 pub mod spark_props;
 pub mod values;
 
@@ -126,6 +127,7 @@ const RULES: &[Rule] = &[
     policy::check,
     links::check,
     issues::check,
+    signatures::check,
     notebook::check,
     scripts::check,
     spark_props::check,

@@ -394,6 +394,9 @@ struct IssueFront {
     summary: Option<String>,
     #[serde(default)]
     tags: StringList,
+    /// Log signatures: regexes matched against pasted logs, like a recipe's.
+    #[serde(default)]
+    signatures: StringList,
     #[serde(flatten)]
     extra: BTreeMap<String, serde_yaml_ng::Value>,
 }
@@ -415,6 +418,8 @@ pub struct Issue {
     pub doc: MarkdownDoc,
     /// Line where the ID is declared (front matter, heading or 1 for the file name).
     pub id_line: usize,
+    /// Log signatures (front matter `signatures`), as on recipes.
+    pub signatures: Vec<String>,
 }
 
 /// Front matter keys the tool does not know, shown as metadata (scalars and lists of scalars).
@@ -580,6 +585,7 @@ pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue
         metadata,
         doc,
         id_line,
+        signatures: front.signatures.0,
         source: file,
     })
 }

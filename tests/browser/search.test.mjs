@@ -186,9 +186,9 @@ for (const [where, url] of [["troubleshooting index", `${site}recipes/troublesho
     await page.waitForSelector("[data-paste-box] .paste-matches .search-hit", { timeout: 15000 });
     const first = await page.$eval("[data-paste-box] .search-hit a", (a) => new URL(a.href).pathname);
     assert(first === "/spark-docs/recipes/troubleshoot/driver-host-resolution/", `first listed: ${first}`);
-    await page.waitForSelector("[data-paste-box] .paste-title + .paste-search, [data-paste-box] .paste-title + .filter-count", { timeout: 15000 });
+    await page.waitForSelector("[data-paste-box] .paste-title + .paste-ranked, [data-paste-box] .paste-title + .filter-count", { timeout: 15000 });
     const tokens = await page.$$eval("[data-paste-box] .paste-title code", (els) => els.map((e) => e.textContent));
-    assert(tokens.includes("UnknownHostException"), `rare tokens: ${tokens}`);
+    assert(tokens.includes("UnknownHostException"), `terms searched: ${tokens}`);
   });
 }
 
@@ -218,7 +218,7 @@ if (process.env.SEARCH_SCREENSHOTS) {
   await page.goto(`${site}recipes/troubleshoot/`, { waitUntil: "load" });
   await page.fill("[data-paste-box] textarea", LOG);
   await page.click("[data-paste-box] .paste-go");
-  await page.waitForSelector("[data-paste-box] .paste-search, [data-paste-box] .paste-title + .filter-count", { timeout: 15000 });
+  await page.waitForSelector("[data-paste-box] .paste-ranked, [data-paste-box] .paste-title + .filter-count", { timeout: 15000 });
   await page.screenshot({ path: path.join(process.env.SEARCH_SCREENSHOTS, "paste.png"), fullPage: true });
   await page.goto(`${site}search/?q=connect`, { waitUntil: "load" });
   await page.waitForSelector("#search-page-results .search-hit", { timeout: 15000 });

@@ -38,6 +38,13 @@ fn each_link_and_issue_rule_fires_at_its_position() {
             4,
             47,
         ),
+        // The page quotes no error text its signature could stand for.
+        (
+            "signature-unmatched",
+            "content/recipes/troubleshoot/broken.md",
+            4,
+            15,
+        ),
         (
             "recipe-missing-section",
             "content/recipes/troubleshoot/broken.md",

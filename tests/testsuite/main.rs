@@ -26,4 +26,5 @@ mod scaffold;
 mod search;
 mod serve;
 mod support_selftest;
+mod triage;
 mod workflows;

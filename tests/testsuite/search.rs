@@ -83,7 +83,7 @@ fn default_site_has_the_bundle_under_the_base_path() {
     assert!(out.join("static/search.js").is_file() && out.join("static/search.css").is_file());
     let sigs: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("search/signatures.json")).unwrap()).unwrap();
-    let recipes = sigs["recipes"].as_array().unwrap();
+    let recipes = sigs["pages"].as_array().unwrap();
     assert!(
         recipes.iter().any(
             |r| r["url"] == "/recipes/troubleshoot/driver-host-resolution/"
@@ -186,7 +186,7 @@ fn signatures_that_a_browser_cannot_run_are_flagged() {
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let sigs: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("search/signatures.json")).unwrap()).unwrap();
-    let list = sigs["recipes"][0]["signatures"].as_array().unwrap();
+    let list = sigs["pages"][0]["signatures"].as_array().unwrap();
     assert_eq!(list.len(), 1, "{sigs}");
     assert_eq!(list[0]["source"], r"connection refused: [\w.-]+:15002");
     assert_eq!(list[0]["flags"], "i");

@@ -1,7 +1,8 @@
 /* spark-docs search: a small UI over Pagefind's pagefind.js (the index is built by `spark-docs
  * build`). Header field on every page (`/` focuses it, Escape closes), the /search/ page with
- * filters by kind and Spark version, and the "paste your error or log" box, which matches the
- * paste against every recipe's signatures, then searches the rarest tokens of the paste.
+ * filters by kind and Spark version, and the "paste your error or log" box, which ranks pages
+ * for a pasted log like `spark-docs triage`: signatures of recipes and issues by specificity,
+ * then a weighted token search.
  * The base path comes from this script's own URL, so the site works under any sub-path. */
 (function () {
   "use strict";
@@ -244,6 +245,12 @@
 
   /* ---------------------------------------------------------------- paste a log */
 
+  // The paste box ranks like `spark-docs triage` (src/triage.rs), from the rules the build writes
+  // into search/signatures.json: pages whose signatures match come first, the most specific
+  // signature first (its `specificity`: required literal characters), then more matching
+  // signatures; then a token search weighted by term kind and rarity, which also breaks ties.
+  // One entry per page. The one difference: which pages contain a term is asked of Pagefind
+  // (stemmed words of the rendered pages) instead of the source text.
   var signaturesPromise = null;
   function signatures() {
     if (!signaturesPromise) {
@@ -251,80 +258,154 @@
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       }).then(function (data) {
-        return (data.recipes || []).map(function (rec) {
+        var pages = (data.pages || data.recipes || []).map(function (rec, order) {
           var res = [];
           rec.signatures.forEach(function (s) {
-            try { res.push(new RegExp(s.source, s.flags || "")); } catch (e) { /* check reports it */ }
+            try { res.push({ re: new RegExp(s.source, s.flags || ""), specificity: s.specificity || 0 }); } catch (e) { /* check reports it */ }
           });
           rec.regexes = res;
+          rec.order = order;
+          rec.kind = rec.kind || "recipe";
           return rec;
         });
+        return { pages: pages, rules: data.tokens || null };
       });
       signaturesPromise.catch(function () { signaturesPromise = null; });
     }
     return signaturesPromise;
   }
 
-  // Recipes whose signatures match the paste, most matched signatures first.
-  function matchSignatures(text, recipes) {
+  // Pages whose signatures match the paste: most specific signature first, then more signatures.
+  function matchSignatures(text, pages) {
     var out = [];
-    recipes.forEach(function (rec, order) {
+    pages.forEach(function (rec) {
       var matched = [];
-      rec.regexes.forEach(function (re) {
-        var m = re.exec(text);
-        if (m) matched.push(m[0]);
+      var best = 0;
+      rec.regexes.forEach(function (s) {
+        var m = s.re.exec(text);
+        if (m) { matched.push(m[0]); best = Math.max(best, s.specificity); }
       });
-      if (matched.length) out.push({ rec: rec, matched: matched, order: order });
+      if (matched.length) out.push({ rec: rec, matched: matched, best: best, order: rec.order });
     });
-    out.sort(function (a, b) { return b.matched.length - a.matched.length || a.order - b.order; });
+    out.sort(function (a, b) { return b.best - a.best || b.matched.length - a.matched.length || a.order - b.order; });
     return out;
   }
 
-  var COMMON = {};
-  ("at java scala org com io net lang util sun jdk apache spark error warn warning info debug trace " +
-    "exception caused by the and for with from this that not has have was were are is in on of to " +
-    "failed failure http https null true false main thread task stage executor driver").split(" ").forEach(function (w) { COMMON[w] = 1; });
+  var DEFAULT_RULES = {
+    token_pattern: "[A-Za-z_][A-Za-z0-9_$]*(?:[.\\-][A-Za-z_][A-Za-z0-9_$]*)*",
+    exit_pattern: "exit(?:ed)?(?: with)?[ _]?(?:code|status)[:=\\s]*([0-9]{1,3})\\b",
+    stop_words: [], weights: { word: 1 }, max_terms: 8, min_score: 6, pages: 1,
+  };
 
-  // The rarest identifier-like tokens of a paste: exception classes, properties, error codes.
-  function rareTokens(text, n) {
-    var counts = {};
-    var firstSeen = {};
-    var re = /[A-Za-z_][\w$]*(?:[.\-:][A-Za-z_][\w$]*)*/g;
-    var m, i = 0;
-    while ((m = re.exec(text))) {
-      var tok = m[0].replace(/[.\-:]+$/, "");
-      if (tok.length < 4) continue;
-      counts[tok] = (counts[tok] || 0) + 1;
-      if (!(tok in firstSeen)) firstSeen[tok] = i++;
+  // The kind of one token (src/triage.rs `classify`), or null.
+  function classify(t, stop) {
+    if (t.length < 3 || stop[t.toLowerCase()]) return null;
+    if (/^[A-Z]\w*(Exception|Error)$/.test(t)) return "exception";
+    if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(t)) return "error_code";
+    if (t.indexOf(".") >= 0) return "dotted";
+    if (/[a-z][A-Z]|^[A-Z]{2,}[a-z]/.test(t)) return "camel";
+    if (/^[A-Z][A-Z0-9_]{3,}$/.test(t)) return "upper";
+    if (t.indexOf("-") >= 0) return "hyphenated";
+    return t.length >= 4 ? "word" : null;
+  }
+
+  // The paste's search terms, best first (src/triage.rs `terms`).
+  function pasteTerms(text, rules) {
+    rules = rules || DEFAULT_RULES;
+    var stop = {};
+    rules.stop_words.forEach(function (w) { stop[w] = 1; });
+    var found = [];
+    function add(t, kind) {
+      var w = rules.weights[kind] || 1;
+      for (var i = 0; i < found.length; i++) {
+        if (found[i].text === t) {
+          if (found[i].weight < w) { found[i].weight = w; found[i].kind = kind; }
+          return;
+        }
+      }
+      found.push({ text: t, kind: kind, weight: w, first: found.length });
     }
-    var scored = Object.keys(counts).filter(function (t) { return !COMMON[t.toLowerCase()]; }).map(function (t) {
-      var score = Math.min(t.length, 40);
-      if (/\./.test(t)) score += 15;                       // dotted: properties, class names
-      if (/[a-z][A-Z]/.test(t)) score += 12;                // camelCase
-      if (/(Exception|Error)$/.test(t)) score += 20;        // exception class names
-      if (/^[A-Z]+-\d+$/.test(t)) score += 20;              // IDs such as ISSUE-025
-      score -= 4 * (counts[t] - 1);                         // rarer is better
-      return { t: t, score: score, first: firstSeen[t] };
+    var m;
+    var exit = new RegExp(rules.exit_pattern, "gi");
+    while ((m = exit.exec(text))) add("exit code " + m[1], "exit_code");
+    var token = new RegExp(rules.token_pattern, "g");
+    while ((m = token.exec(text))) {
+      var tok = m[0].replace(/[.\-]+$/, "");
+      var candidates = [tok];
+      if (tok.indexOf(".") >= 0) candidates = candidates.concat(tok.split("."));
+      candidates.forEach(function (c) {
+        var kind = classify(c, stop);
+        if (kind) add(c, kind);
+      });
+    }
+    found.sort(function (a, b) { return b.weight - a.weight || b.text.length - a.text.length || a.first - b.first; });
+    return found.slice(0, rules.max_terms);
+  }
+
+  // Which pages contain a term, per Pagefind: the number of them (for rarity) and their hits.
+  function termPages(term) {
+    return pagefind().then(function (pf) { return pf.search(term); }).then(function (res) {
+      if (!res) return { df: 0, hits: [] };
+      return Promise.all(res.results.slice(0, 40).map(function (r) { return r.data(); })).then(function (datas) {
+        return {
+          df: res.results.length,
+          hits: datas.map(function (d) {
+            return { url: d.url, title: (d.meta && d.meta.title) || d.url, kind: (d.meta && d.meta.kind) || "", spark: (d.filters && d.filters.spark) || [], excerpt: d.excerpt, subs: [] };
+          }),
+        };
+      });
     });
-    scored.sort(function (a, b) { return b.score - a.score || a.first - b.first; });
-    // Prefer the last segment of dotted class names (`java.net.UnknownHostException` →
-    // `UnknownHostException`), which Pagefind indexes on its own.
-    // Stack frames and qualified names: keep the class (`org.apache.spark.rpc.netty.NettyRpcEnv
-    // .createClient` → `NettyRpcEnv`); lower-case dotted names (`spark.driver.host`) stay whole.
-    var out = [];
-    scored.forEach(function (s) {
-      var t = s.t;
-      var classes = t.split(".").filter(function (p) { return /^[A-Z]/.test(p) && /[a-z]/.test(p); });
-      if (t.indexOf(".") >= 0 && classes.length) t = classes[classes.length - 1].replace(/\$.*$/, "");
-      if (t.length >= 4 && out.indexOf(t) < 0 && out.length < n) out.push(t);
+  }
+
+  // One ranked list: signature matches, then token scores (src/triage.rs `triage`).
+  function rankPaste(text, data, lists, terms) {
+    var rules = data.rules || DEFAULT_RULES;
+    var byUrl = {};
+    var order = [];
+    function entry(path) {
+      if (!byUrl[path]) { byUrl[path] = { path: path, matched: [], best: 0, score: 0, terms: [], order: order.length }; order.push(path); }
+      return byUrl[path];
+    }
+    matchSignatures(text, data.pages).forEach(function (mt) {
+      var e = entry(mt.rec.url);
+      e.rec = mt.rec; e.matched = mt.matched; e.best = mt.best;
     });
-    return out;
+    var n = Math.max(rules.pages || 1, 1);
+    lists.forEach(function (list, i) {
+      if (!list.df) return;
+      var w = terms[i].weight * Math.log(1 + n / list.df);
+      list.hits.forEach(function (h) {
+        var path = "/" + h.url.replace(/#.*$/, "").slice(base.length);
+        var e = entry(path);
+        if (e.terms.indexOf(terms[i].text) < 0) { e.terms.push(terms[i].text); e.score += w; }
+        if (!e.hit) e.hit = h;
+      });
+    });
+    var ranked = order.map(function (p) { return byUrl[p]; }).filter(function (e) {
+      return e.matched.length || e.score >= rules.min_score;
+    });
+    ranked.sort(function (a, b) {
+      return (b.matched.length ? 1 : 0) - (a.matched.length ? 1 : 0) || b.best - a.best ||
+        b.matched.length - a.matched.length || b.score - a.score || a.order - b.order;
+    });
+    return ranked;
+  }
+
+  function entryHtml(e) {
+    if (!e.matched.length) return hitHtml(e.hit, "paste-hit");
+    var url = base + e.path.replace(/^\//, "");
+    var kind = KINDS.indexOf(e.rec.kind) >= 0 ? e.rec.kind : "page";
+    var lines = e.matched.slice(0, 3).map(function (s) { return "<code>" + esc(s.length > 120 ? s.slice(0, 117) + "…" : s) + "</code>"; }).join(" ");
+    return '<li class="search-hit paste-match" data-kind="' + esc(kind) + '"><a class="search-hit-link" href="' + esc(url) + '">' +
+      '<span class="search-hit-head"><span class="badge kind kind-' + esc(kind) + '">' + esc(kind) + '</span><span class="search-hit-title">' + esc(e.rec.title) + "</span>" +
+      '<span class="badge badge-warning">' + e.matched.length + " signature" + (e.matched.length === 1 ? "" : "s") + "</span></span>" +
+      '<span class="search-excerpt">Matched: ' + lines + "</span></a></li>";
   }
 
   function initPasteBox(box) {
     var id = "paste-" + Math.random().toString(36).slice(2, 8);
     box.innerHTML =
-      '<p class="paste-help">Paste an error message or a few log lines. It is matched in your browser against the known error signatures of every recipe; nothing is sent anywhere.</p>' +
+      '<p class="paste-help">Paste an error message or a few log lines. It is matched in your browser against the known error signatures of every recipe and issue, then searched by its distinctive terms; nothing is sent anywhere.</p>' +
       '<label class="visually-hidden" for="' + id + '">Your error or log</label>' +
       '<textarea id="' + id + '" class="paste-input" rows="7" spellcheck="false" placeholder="e.g. java.net.UnknownHostException: spark-connect"></textarea>' +
       '<div class="paste-actions"><button type="button" class="button button-primary paste-go">Find the fix</button>' +
@@ -344,46 +425,18 @@
       var mine = ++seq;
       if (!text.trim()) { out.innerHTML = ""; return; }
       out.innerHTML = '<p class="filter-count">Matching…</p>';
-      var tokens = rareTokens(text, 3);
-      signatures().catch(function () { return []; }).then(function (recipes) {
-        var matches = matchSignatures(text, recipes);
-        return Promise.all(tokens.map(function (t) { return runSearch(t, null, 6).catch(function () { return []; }); })).then(function (lists) {
+      signatures().catch(function () { return { pages: [], rules: null }; }).then(function (data) {
+        var terms = pasteTerms(text, data.rules);
+        return Promise.all(terms.map(function (t) { return termPages(t.text).catch(function () { return { df: 0, hits: [] }; }); })).then(function (lists) {
           if (mine !== seq) return;
-          var seen = {};
+          var ranked = rankPaste(text, data, lists, terms);
+          var signed = ranked.filter(function (e) { return e.matched.length; }).length;
           var html = "";
-          if (matches.length) {
-            html += '<h3 class="paste-title">Matching recipes</h3><ol class="search-results paste-matches">' + matches.map(function (mt) {
-              seen[mt.rec.url] = 1;
-              var url = base + mt.rec.url.replace(/^\//, "");
-              var lines = mt.matched.slice(0, 3).map(function (s) { return "<code>" + esc(s.length > 120 ? s.slice(0, 117) + "…" : s) + "</code>"; }).join(" ");
-              return '<li class="search-hit paste-match" data-kind="recipe"><a class="search-hit-link" href="' + esc(url) + '">' +
-                '<span class="search-hit-head"><span class="badge kind kind-recipe">recipe</span><span class="search-hit-title">' + esc(mt.rec.title) + "</span>" +
-                '<span class="badge badge-warning">' + mt.matched.length + " signature" + (mt.matched.length === 1 ? "" : "s") + "</span></span>" +
-                '<span class="search-excerpt">Matched: ' + lines + "</span></a></li>";
-            }).join("") + "</ol>";
-          } else {
-            html += '<p class="filter-count">No known signature matches this text.</p>';
-          }
-          // Merge the token searches: pages found by more tokens first.
-          var merged = {};
-          var order = [];
-          lists.forEach(function (hits) {
-            hits.forEach(function (h, rank) {
-              var key = h.url.replace(/#.*$/, "");
-              var resolved = key.replace(base, "/");
-              if (seen[resolved]) return;
-              if (!merged[key]) { merged[key] = { hit: h, n: 0, rank: rank }; order.push(key); }
-              merged[key].n += 1;
-              merged[key].rank = Math.min(merged[key].rank, rank);
-            });
-          });
-          order.sort(function (a, b) { return merged[b].n - merged[a].n || merged[a].rank - merged[b].rank; });
-          if (tokens.length) {
-            html += '<h3 class="paste-title">Search results for ' + tokens.map(function (t) { return "<code>" + esc(t) + "</code>"; }).join(", ") + "</h3>";
-            html += order.length
-              ? '<ol class="search-results paste-search">' + order.slice(0, 10).map(function (k) { return hitHtml(merged[k].hit); }).join("") + "</ol>"
-              : '<p class="filter-count">No pages mention these terms.</p>';
-          }
+          html += '<h3 class="paste-title">' + (signed ? signed + " page" + (signed === 1 ? "" : "s") + " with a matching signature" : "No known signature matches this text") +
+            (terms.length ? "; terms searched: " + terms.map(function (t) { return "<code>" + esc(t.text) + "</code>"; }).join(", ") : "") + "</h3>";
+          html += ranked.length
+            ? '<ol class="search-results paste-ranked' + (signed ? " paste-matches" : "") + '">' + ranked.slice(0, 10).map(entryHtml).join("") + "</ol>"
+            : '<p class="filter-count">No pages mention these terms.</p>';
           out.innerHTML = html;
         });
       });
@@ -405,7 +458,7 @@
   }
 
   // Exposed for tests and for theme overrides.
-  window.sparkDocsSearch = { base: base, search: runSearch, rareTokens: rareTokens, matchSignatures: matchSignatures };
+  window.sparkDocsSearch = { base: base, search: runSearch, pasteTerms: pasteTerms, matchSignatures: matchSignatures, rankPaste: rankPaste };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

@@ -1,0 +1,217 @@
+//! signatures: the log-signature rules — `signature-invalid` (a `signatures:` regex of a recipe
+//! or an issue that does not compile, or would not mean the same in the browser),
+//! `signature-unmatched` (a signature that matches none of the error texts its own page quotes)
+//! and `issue-unrouted` (an incident's quoted error that no signature of any page matches, so
+//! `triage` and the paste box cannot route it).
+//!
+//! What counts as quoted: for `signature-unmatched`, the page's fenced and indented code blocks
+//! and its inline code spans, each on its own. For `issue-unrouted`, the code blocks under an
+//! issue's Symptom section (a heading starting with "Symptom", down to the next heading of the
+//! same or a higher level) that hold output: blocks tagged `text`, `log`, `output` or untagged
+//! take their whole text; `console` blocks take their output lines (not the `$ ` prompts);
+//! other languages (`bash`, `yaml`, …) are commands or configuration, not errors. A block whose
+//! every line is a `TODO` (an unfilled `spark-docs new issue` template) is no quote yet. A block
+//! is routed when any signature of any page matches somewhere in it.
+
+use super::issues::locate;
+use super::Context;
+use crate::check::codes::Code;
+use crate::diagnostics::Finding;
+use crate::load::recipe::{markdown_options, CodeBlock};
+use crate::model::signatures::{compile, js_incompatibility, signed_pages};
+use crate::model::PageRef;
+use crate::util::lines::LineIndex;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+pub fn check(cx: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    invalid(cx, &mut findings);
+    unmatched(cx, &mut findings);
+    unrouted(cx, &mut findings);
+    findings
+}
+
+fn invalid(cx: &Context, findings: &mut Vec<Finding>) {
+    for (page, sigs) in signed_pages(cx.site) {
+        let r = cx.site.source(page);
+        for sig in sigs {
+            if let Err(e) = regex::RegexBuilder::new(sig).size_limit(1 << 20).build() {
+                let (line, col) = locate(&r.text, sig);
+                let first = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid regex")
+                    .trim()
+                    .to_string();
+                findings.push(
+                    Finding::error(Code::SignatureInvalid, &r.rel, line, col, format!("signature `{sig}` is not a valid regex: {first}"))
+                        .with_help("signatures are regular expressions matched against pasted logs; escape literal ( ) [ ] . with a backslash"),
+                );
+            }
+            // The paste box runs signatures as JavaScript RegExps in the browser: keep to the
+            // syntax both engines share (a leading `(?i)` becomes the `i` flag).
+            else if let Some(why) = js_incompatibility(sig.strip_prefix("(?i)").unwrap_or(sig)) {
+                let (line, col) = locate(&r.text, sig);
+                findings.push(
+                    Finding::error(Code::SignatureInvalid, &r.rel, line, col, format!("signature `{sig}` does not work in the browser: {why}"))
+                        .with_help("the paste box matches signatures with JavaScript RegExp; keep to the syntax Rust and JavaScript share (a leading `(?i)` is fine)"),
+                );
+            }
+        }
+    }
+}
+
+/// The inline code spans of a Markdown body.
+fn inline_code(body: &str) -> Vec<String> {
+    Parser::new_ext(body, markdown_options())
+        .filter_map(|e| match e {
+            Event::Code(c) => Some(c.into_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn page_doc<'a>(cx: &Context<'a>, page: PageRef) -> Option<&'a crate::load::recipe::MarkdownDoc> {
+    match page {
+        PageRef::Recipe(i) => Some(&cx.site.recipes[i].doc),
+        PageRef::Issue(i) => Some(&cx.site.issues[i].doc),
+        _ => None,
+    }
+}
+
+fn unmatched(cx: &Context, findings: &mut Vec<Finding>) {
+    for (page, sigs) in signed_pages(cx.site) {
+        let Some(doc) = page_doc(cx, page) else {
+            continue;
+        };
+        let src = cx.site.source(page);
+        let mut quoted: Vec<String> = doc.code_blocks.iter().map(|b| b.code.clone()).collect();
+        quoted.extend(inline_code(&doc.body));
+        for sig in sigs {
+            let Some(re) = compile(sig) else { continue };
+            if quoted.iter().any(|q| re.is_match(q)) {
+                continue;
+            }
+            let (line, col) = locate(&src.text, sig);
+            findings.push(
+                Finding::warning(
+                    Code::SignatureUnmatched,
+                    &src.rel,
+                    line,
+                    col,
+                    format!("signature `{sig}` matches none of the error texts this page quotes"),
+                )
+                .with_help("quote the error it stands for in a ```text block or inline code on this page, or fix the regex so it matches the quoted text"),
+            );
+        }
+    }
+}
+
+/// The text of a Symptom-section block that is an error quote, if it is one.
+fn quoted_output(b: &CodeBlock) -> Option<String> {
+    match b.lang.as_str() {
+        "" | "text" | "log" | "output" | "txt" | "plain" | "plaintext" => Some(b.code.clone()),
+        "console" => {
+            let out: Vec<&str> = b
+                .code
+                .lines()
+                .filter(|l| {
+                    let t = l.trim_start();
+                    !(t.starts_with("$ ") || t == "$" || t.starts_with("> "))
+                })
+                .collect();
+            (!out.join("").trim().is_empty()).then(|| out.join("\n"))
+        }
+        _ => None,
+    }
+}
+
+/// File line ranges `[start, end)` of an issue body's Symptom sections.
+fn symptom_sections(body: &str, body_line: usize) -> Vec<(usize, usize)> {
+    let lines = LineIndex::new(body);
+    let mut headings: Vec<(usize, u32, String)> = Vec::new();
+    let mut current: Option<(usize, u32, String)> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some((
+                    lines.line(range.start) + body_line - 1,
+                    level as u32,
+                    String::new(),
+                ))
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.2.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => headings.extend(current.take()),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (i, (line, level, text)) in headings.iter().enumerate() {
+        if !text.trim().to_ascii_lowercase().starts_with("symptom") {
+            continue;
+        }
+        let end = headings[i + 1..]
+            .iter()
+            .find(|(_, l, _)| l <= level)
+            .map(|(l, _, _)| *l)
+            .unwrap_or(usize::MAX);
+        out.push((*line, end));
+    }
+    out
+}
+
+fn unrouted(cx: &Context, findings: &mut Vec<Finding>) {
+    let all: Vec<regex::Regex> = signed_pages(cx.site)
+        .into_iter()
+        .flat_map(|(_, sigs)| sigs.iter().filter_map(|s| compile(s)))
+        .collect();
+    for issue in &cx.site.issues {
+        let sections = symptom_sections(&issue.doc.body, issue.doc.body_line);
+        for b in &issue.doc.code_blocks {
+            if !sections.iter().any(|(s, e)| b.line > *s && b.line < *e) {
+                continue;
+            }
+            let Some(text) = quoted_output(b) else {
+                continue;
+            };
+            let unfilled = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .all(|l| l.trim_start().starts_with("TODO"));
+            if unfilled || all.iter().any(|re| re.is_match(&text)) {
+                continue;
+            }
+            let first = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim();
+            findings.push(
+                Finding::warning(
+                    Code::IssueUnrouted,
+                    &issue.source.rel,
+                    b.line,
+                    b.column,
+                    format!("{}'s quoted error `{}` matches no signature of any page", issue.id, shorten(first, 80)),
+                )
+                .with_help(format!(
+                    "add a `signatures:` regex that matches it to this issue (and to the recipe that fixes it), so `spark-docs triage` and the paste box route this error to {}",
+                    issue.id
+                )),
+            );
+        }
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}

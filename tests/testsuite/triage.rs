@@ -1,0 +1,477 @@
+//! `spark-docs triage` over the default site (the repository root): real error excerpts, as
+//! Spark, Kubernetes, Helm and the PySpark client print them, each routed to the page that fixes
+//! it first; output formats and exit codes; and the two signature rules over
+//! tests/fixtures/check-signatures at their exact positions.
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use crate::support::*;
+
+/// (what it is, the excerpt, the URL `triage` must rank first).
+const EXCERPTS: &[(&str, &str, &str)] = &[
+    (
+        "kubectl describe pod: the container was OOMKilled (Exit Code 137)",
+        r#"    State:          Running
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+      Started:      Mon, 07 Dec 2026 01:12:03 +0000
+      Finished:     Mon, 07 Dec 2026 01:40:55 +0000
+"#,
+        "/recipes/troubleshoot/container-oom-killed/",
+    ),
+    (
+        "executor log: java.lang.OutOfMemoryError: Java heap space",
+        r#"26/12/07 01:40:55 ERROR Executor: Exception in task 3.0 in stage 7.0 (TID 211)
+java.lang.OutOfMemoryError: Java heap space
+	at java.base/java.util.Arrays.copyOf(Arrays.java:3537)
+	at org.apache.spark.util.collection.PartitionedPairBuffer.growArray(PartitionedPairBuffer.scala:67)
+"#,
+        "/recipes/troubleshoot/java-heap-oom/",
+    ),
+    (
+        "pod events: Failed to pull image / Back-off pulling image / ImagePullBackOff",
+        r#"  Normal   Pulling    28s (x2 over 44s)  kubelet  Pulling image "apache/spark:4.1.0-pyhton3"
+  Warning  Failed     27s (x2 over 43s)  kubelet  Failed to pull image "apache/spark:4.1.0-pyhton3": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/apache/spark:4.1.0-pyhton3": not found
+  Warning  Failed     27s (x2 over 43s)  kubelet  Error: ErrImagePull
+  Normal   BackOff    13s (x2 over 42s)  kubelet  Back-off pulling image "apache/spark:4.1.0-pyhton3"
+  Warning  Failed     13s (x2 over 42s)  kubelet  Error: ImagePullBackOff
+"#,
+        "/recipes/troubleshoot/image-pull-backoff/",
+    ),
+    (
+        "driver log: fabric8 POST of an executor pod refused by a ResourceQuota",
+        r#"26/12/07 02:01:13 WARN ExecutorPodsSnapshotsStoreImpl: Exception when notifying snapshot subscriber.
+io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: POST at: https://kubernetes.default.svc/api/v1/namespaces/spark/pods. Message: pods "sc41-exec-7" is forbidden: exceeded quota: spark-quota, requested: limits.memory=9Gi, used: limits.memory=60Gi, limited: limits.memory=64Gi.
+"#,
+        "/recipes/troubleshoot/exceeded-quota/",
+    ),
+    (
+        "pod events: FailedScheduling, 0/3 nodes are available: 3 Insufficient memory",
+        r#"Events:
+  Type     Reason            Age   From               Message
+  ----     ------            ----  ----               -------
+  Warning  FailedScheduling  12s   default-scheduler  0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.
+"#,
+        "/recipes/troubleshoot/executors-pending/",
+    ),
+    (
+        "PySpark client: gRPC StatusCode.UNAVAILABLE, failed to connect to all addresses",
+        r#"grpc._channel._MultiThreadedRendezvous: <_MultiThreadedRendezvous of RPC that terminated with:
+	status = StatusCode.UNAVAILABLE
+	details = "failed to connect to all addresses; last error: UNKNOWN: ipv4:10.96.14.7:15002: Failed to connect to remote host: Connection refused"
+	debug_error_string = "UNKNOWN:Error received from peer  {grpc_message:"failed to connect to all addresses", grpc_status:14}"
+>
+"#,
+        "/recipes/troubleshoot/connect-grpc-unavailable/",
+    ),
+    (
+        "PySpark client: [INVALID_HANDLE.SESSION_NOT_FOUND]",
+        r#"pyspark.errors.exceptions.connect.SparkConnectGrpcException: (org.apache.spark.SparkSQLException) [INVALID_HANDLE.SESSION_NOT_FOUND] The handle 5f1c2a9e-0c1b-4a51-b7a4-2d7a0f6c1e33 is invalid. Session not found. SQLSTATE: HY000
+"#,
+        "/recipes/troubleshoot/connect-session-not-found/",
+    ),
+    (
+        "driver: dynamic allocation without shuffle tracking or a shuffle service",
+        r#"Exception in thread "main" org.apache.spark.SparkException: Dynamic allocation of executors requires one of the following conditions: 1) enabling external shuffle service through spark.shuffle.service.enabled. 2) enabling shuffle tracking through spark.dynamicAllocation.shuffleTracking.enabled. 3) enabling shuffle blocks decommission through spark.decommission.enabled and spark.storage.decommission.shuffleBlocks.enabled. 4) (Experimental) configuring spark.shuffle.sort.io.plugin.class to use a custom ShuffleDataIO who's ShuffleDriverComponents supports reliable storage.
+	at org.apache.spark.ExecutorAllocationManager.validateSettings(ExecutorAllocationManager.scala:303)
+"#,
+        "/recipes/troubleshoot/dynamic-allocation-shuffle/",
+    ),
+    (
+        "helm upgrade: another operation is in progress",
+        r#"Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress
+"#,
+        "/recipes/operations/rollback-helm-release/",
+    ),
+    (
+        "driver: configmaps is forbidden for the service account",
+        r#"Exception in thread "main" io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: POST at: https://kubernetes.default.svc/api/v1/namespaces/spark/configmaps. Message: Forbidden!Configured service account doesn't have access. Service account may have been revoked. configmaps is forbidden: User "system:serviceaccount:spark:spark-41" cannot create resource "configmaps" in API group "" in the namespace "spark".
+"#,
+        "/recipes/troubleshoot/rbac-permissions/",
+    ),
+    (
+        "PySpark client: [PACKAGE_NOT_INSTALLED] zstandard",
+        r#"pyspark.errors.exceptions.base.PySparkImportError: [PACKAGE_NOT_INSTALLED] zstandard >= 0.25.0 must be installed; however, it was not found.
+"#,
+        "/recipes/troubleshoot/compression-library-missing/",
+    ),
+    (
+        "driver: Initial job has not accepted any resources",
+        r#"26/12/07 02:10:44 WARN TaskSchedulerImpl: Initial job has not accepted any resources; check your cluster UI to ensure that workers are registered and have sufficient resources
+"#,
+        "/recipes/troubleshoot/driver-host-resolution/",
+    ),
+    (
+        "helm install: the metastore-init hook job hit BackoffLimitExceeded",
+        r#"Error: INSTALLATION FAILED: failed post-install: 1 error occurred:
+	* job spark-connect-test-spark-41-metastore-init failed: BackoffLimitExceeded
+"#,
+        "/recipes/operations/initialize-metastore/",
+    ),
+    (
+        "driver: java.lang.OutOfMemoryError: GC overhead limit exceeded",
+        r#"Exception in thread "dispatcher-event-loop-1" java.lang.OutOfMemoryError: GC overhead limit exceeded
+"#,
+        "/recipes/troubleshoot/java-heap-oom/",
+    ),
+    (
+        "S3A: NoAuthWithAWSException, No AWS Credentials provided by",
+        r#"org.apache.hadoop.fs.s3a.auth.NoAuthWithAWSException: No AWS Credentials provided by TemporaryAWSCredentialsProvider SimpleAWSCredentialsProvider EnvironmentVariableCredentialsProvider IAMInstanceCredentialsProvider
+"#,
+        "/recipes/troubleshoot/s3-connection-failed/",
+    ),
+    (
+        "executor: java.net.UnknownHostException for the Connect driver service",
+        r#"Caused by: java.net.UnknownHostException: sc41-connect-spark-41-connect-7d9f8-driver-svc.spark.svc
+	at java.base/java.net.InetAddress$CachedAddresses.get(InetAddress.java:801)
+"#,
+        "/recipes/troubleshoot/driver-host-resolution/",
+    ),
+    (
+        "driver: Total size of serialized results … is bigger than spark.driver.maxResultSize",
+        r#"org.apache.spark.SparkException: Job aborted due to stage failure: Total size of serialized results of 412 tasks (1025.3 MiB) is bigger than spark.driver.maxResultSize (1024.0 MiB)
+"#,
+        "/recipes/troubleshoot/java-heap-oom/",
+    ),
+    (
+        "driver: executor exited with exit code 137(SIGKILL, possible container OOM)",
+        r#"26/12/07 01:41:02 ERROR TaskSchedulerImpl: Lost executor 4 on 10.244.1.17: The executor with id 4 exited with exit code 137(SIGKILL, possible container OOM).
+"#,
+        "/recipes/troubleshoot/container-oom-killed/",
+    ),
+    (
+        "kubelet: container has runAsNonRoot and image has non-numeric user (hive)",
+        r#"Error: container has runAsNonRoot and image has non-numeric user (hive), cannot verify user is non-root (pod: "metastore-0_spark(3f1b)", container: metastore)
+"#,
+        "/recipes/troubleshoot/metastore-pss-user/",
+    ),
+    (
+        "Connect driver: A master URL must be set (launched without spark-submit)",
+        r#"Exception in thread "main" org.apache.spark.SparkException: A master URL must be set in your configuration
+	at org.apache.spark.SparkContext.<init>(SparkContext.scala:426)
+"#,
+        "/recipes/troubleshoot/connect-launch-failed/",
+    ),
+];
+
+/// `spark-docs triage --root <repo root> <args…>` with `log` on stdin.
+fn triage(log: &str, args: &[&str]) -> Output {
+    let mut child = spark_docs(["triage", "--root"])
+        .arg(repo_root())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run spark-docs triage");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(log.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn ranked(log: &str) -> Vec<serde_json::Value> {
+    let out = triage(log, &["--format", "json", "-"]);
+    assert_exit(&out, 0);
+    serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()
+}
+
+#[test]
+fn real_error_excerpts_are_routed_to_their_page_first() {
+    assert!(EXCERPTS.len() >= 10);
+    // One process per excerpt, all started at once (each loads the site on its own).
+    let lists: Vec<Vec<serde_json::Value>> = std::thread::scope(|s| {
+        let handles: Vec<_> = EXCERPTS
+            .iter()
+            .map(|(_, log, _)| s.spawn(move || ranked(log)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut wrong = Vec::new();
+    for ((what, _, want), list) in EXCERPTS.iter().zip(&lists) {
+        let first = list[0]["url"].as_str().unwrap();
+        if !first.ends_with(want) {
+            wrong.push(format!("{what}: first {first}, want {want}"));
+        }
+        // One entry per page.
+        let mut urls: Vec<&str> = list.iter().map(|e| e["url"].as_str().unwrap()).collect();
+        let n = urls.len();
+        urls.sort();
+        urls.dedup();
+        assert_eq!(urls.len(), n, "{what}: a page is listed twice");
+    }
+    assert!(wrong.is_empty(), "misrouted:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn signature_matches_rank_by_specificity_then_tokens() {
+    // Both the recipe's `Reason:\s+OOMKilled` (16 literal characters) and the issue-free
+    // `\bOOMKilled\b` match; the heap-space line matches java-heap-oom's 43-character signature,
+    // which must come first, and every signature match precedes every token-only page.
+    let log = "      Reason:       OOMKilled\njava.lang.OutOfMemoryError: Java heap space\n";
+    let list = ranked(log);
+    let urls: Vec<&str> = list.iter().map(|e| e["url"].as_str().unwrap()).collect();
+    assert!(
+        urls[0].ends_with("/recipes/troubleshoot/java-heap-oom/"),
+        "{urls:?}"
+    );
+    assert!(
+        urls[1].ends_with("/recipes/troubleshoot/container-oom-killed/"),
+        "{urls:?}"
+    );
+    let specificity: Vec<u64> = list
+        .iter()
+        .map(|e| e["signatures"][0]["specificity"].as_u64().unwrap_or(0))
+        .collect();
+    let signed = specificity.iter().take_while(|&&s| s > 0).count();
+    assert!(
+        signed >= 2 && specificity[signed..].iter().all(|&s| s == 0),
+        "{specificity:?}"
+    );
+    assert!(
+        specificity[..signed].windows(2).all(|w| w[0] >= w[1]),
+        "{specificity:?}"
+    );
+    assert_eq!(
+        list[0]["signatures"][0]["matched"],
+        "java.lang.OutOfMemoryError: Java heap space"
+    );
+    assert!(
+        list[0]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["line"] == 2),
+        "{}",
+        list[0]
+    );
+}
+
+#[test]
+fn the_launcher_issue_outranks_the_misdiagnosis_sharing_its_error() {
+    // ISSUE-019 and ISSUE-020 quote the same error; ISSUE-020 (the real cause) carries the more
+    // specific signature.
+    let list = ranked(EXCERPTS.last().unwrap().1);
+    let pos = |url: &str| {
+        list.iter()
+            .position(|e| e["url"].as_str().unwrap().ends_with(url))
+    };
+    assert!(pos("/issues/issue-020/").unwrap() < pos("/issues/issue-019/").unwrap());
+}
+
+#[test]
+fn human_output_has_rank_title_kind_url_and_matched_lines() {
+    let out = triage(
+        "26/12/07 WARN Foo: bar\n  Warning  Failed  kubelet  Error: ImagePullBackOff\n",
+        &[],
+    );
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    let first: Vec<&str> = text.lines().take(4).collect();
+    assert!(
+        first[0].starts_with("1. ") && first[0].ends_with("(recipe)"),
+        "{text}"
+    );
+    assert_eq!(
+        first[1].trim(),
+        "https://example.github.io/spark-docs/recipes/troubleshoot/image-pull-backoff/",
+        "the URL carries the site's base_url:\n{text}"
+    );
+    assert!(
+        text.contains("   2 | Warning  Failed  kubelet  Error: ImagePullBackOff"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("   1 | 26/12/07"),
+        "an unmatched line is not shown:\n{text}"
+    );
+}
+
+#[test]
+fn token_search_routes_a_log_without_a_signature_and_ignores_generic_words() {
+    // No signature matches; `CrashLoopBackOff` (a Kubernetes reason) does the routing.
+    let list = ranked("Warning  BackOff  kubelet  Back-off restarting failed container spark-connect in pod sc41-connect-0 (CrashLoopBackOff)\n");
+    assert!(
+        list[0]["signatures"].as_array().unwrap().is_empty(),
+        "{:?}",
+        list[0]
+    );
+    assert!(
+        list[0]["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "CrashLoopBackOff"),
+        "{:?}",
+        list[0]
+    );
+    // Generic words alone route nowhere: exit 1 and a message on stderr.
+    let out = triage("ERROR failed: connection exception, warn info error\n", &[]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).is_empty() && stderr(&out).contains("no page matches"),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
+fn reads_a_file_and_reports_usage_errors_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("driver.log");
+    std::fs::write(&file, EXCERPTS[6].1).unwrap();
+    let out = spark_docs(["triage", "--format", "json", "--root"])
+        .arg(repo_root())
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(list[0]["url"].as_str().unwrap().ends_with(EXCERPTS[6].2));
+
+    let missing = spark_docs(["triage", "--root"])
+        .arg(repo_root())
+        .arg(dir.path().join("nope.log"))
+        .output()
+        .unwrap();
+    assert_exit(&missing, 2);
+    assert_exit(&triage("   \n", &[]), 2);
+    let bad = spark_docs(["triage", "--format", "xml"]).output().unwrap();
+    assert_exit(&bad, 2);
+}
+
+#[test]
+fn signature_rules_fire_at_their_positions() {
+    let checked = check_json(&fixture("check-signatures"), &[]);
+    let mut found: Vec<(String, String, u64, u64)> = checked
+        .findings
+        .into_iter()
+        .map(|f| (f.code, f.file, f.line, f.column))
+        .collect();
+    found.sort();
+    let expect: Vec<(String, String, u64, u64)> = [
+        (
+            "issue-unrouted",
+            "content/issues/ISSUE-002-unrouted.md",
+            17,
+            1,
+        ),
+        (
+            "issue-unrouted",
+            "content/issues/ISSUE-002-unrouted.md",
+            31,
+            1,
+        ),
+        (
+            "issue-unrouted",
+            "content/issues/ISSUE-002-unrouted.md",
+            37,
+            1,
+        ),
+        (
+            "signature-unmatched",
+            "content/issues/ISSUE-001-routed.md",
+            6,
+            6,
+        ),
+        (
+            "signature-unmatched",
+            "content/recipes/troubleshoot/oom.md",
+            6,
+            6,
+        ),
+    ]
+    .iter()
+    .map(|(c, f, l, col)| (c.to_string(), f.to_string(), *l, *col))
+    .collect();
+    assert_eq!(found, expect);
+    // Warnings: exit 0, and 1 with --strict.
+    assert_eq!(checked.code, 0);
+    assert_eq!(
+        check_json(&fixture("check-signatures"), &["--strict"]).code,
+        1
+    );
+}
+
+/// The browser's paste box (search.js, run in node with the DOM stubbed) ranks like `triage`:
+/// the same search terms in the same order, and the same signature matches with the same
+/// specificity and count, in the same order up to ties (which the token score breaks: the
+/// browser asks Pagefind which pages hold a term, the CLI reads the sources). Skips when `node`
+/// is not installed.
+#[test]
+fn paste_box_ranks_like_triage() {
+    if !program_runs("node") {
+        eprintln!("SKIPPED paste_box_ranks_like_triage: `node` is not installed");
+        return;
+    }
+    let opts = spark_docs::BuildOptions {
+        root: repo_root(),
+        ..Default::default()
+    };
+    let site = spark_docs::load_site(&opts).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sigs = dir.path().join("signatures.json");
+    std::fs::write(&sigs, spark_docs::triage::signatures_json(&site)).unwrap();
+    let logs: Vec<&str> = EXCERPTS.iter().map(|(_, log, _)| *log).collect();
+    let logs_file = dir.path().join("logs.json");
+    std::fs::write(&logs_file, serde_json::to_string(&logs).unwrap()).unwrap();
+    let run = std::process::Command::new("node")
+        .arg(repo_root().join("tests/browser/paste-rank.mjs"))
+        .arg(repo_root().join("themes/default/static/search.js"))
+        .arg(&sigs)
+        .arg(&logs_file)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", describe(&run));
+    let browser: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).unwrap();
+    for ((what, log, _), js) in EXCERPTS.iter().zip(&browser) {
+        let terms: Vec<String> = spark_docs::triage::terms(log)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(
+            js["terms"],
+            serde_json::json!(terms),
+            "{what}: terms differ"
+        );
+        let cli: Vec<(usize, usize, String)> = spark_docs::triage::triage(&site, log)
+            .into_iter()
+            .filter(|e| !e.signatures.is_empty())
+            .map(|e| {
+                let best = e.signatures[0].specificity;
+                (best, e.signatures.len(), site.url(e.page))
+            })
+            .collect();
+        let js_list: Vec<(usize, usize, String)> = js["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["best"].as_u64().unwrap() as usize,
+                    m["count"].as_u64().unwrap() as usize,
+                    m["url"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        // Same (specificity, count) sequence; the same pages within each tie.
+        let key = |l: &[(usize, usize, String)]| -> Vec<(usize, usize)> {
+            l.iter().map(|(b, c, _)| (*b, *c)).collect()
+        };
+        assert_eq!(
+            key(&js_list),
+            key(&cli),
+            "{what}: signature ranking differs"
+        );
+        let mut a = js_list.clone();
+        let mut b = cli.clone();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{what}: signature matches differ");
+    }
+}
