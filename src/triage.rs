@@ -383,7 +383,7 @@ pub fn triage(site: &Site, log: &str) -> Vec<Entry> {
         entries.push(Entry {
             page,
             title: site.title(page),
-            kind: page.kind(),
+            kind: page.kind().as_str(),
             url,
             signatures: sigs,
             terms: matched_terms.iter().map(|(_, t)| t.text.clone()).collect(),
@@ -517,7 +517,7 @@ pub fn signatures_json(site: &Site) -> String {
         };
         pages.push(json!({
             "title": site.title(r),
-            "kind": r.kind(),
+            "kind": r.kind().as_str(),
             "url": site.url(r),
             "summary": summary,
             "category": category,
