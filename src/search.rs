@@ -76,7 +76,10 @@ pub fn index(site: &Site, files: &mut Output) -> Result<SearchStats, String> {
         stats.bytes += contents.len();
         files.insert(format!("{BUNDLE_DIR}/{name}"), contents);
     }
-    files.insert(SIGNATURES_FILE.into(), signatures_json(site).into_bytes());
+    files.insert(
+        SIGNATURES_FILE.into(),
+        crate::triage::signatures_json(site).into_bytes(),
+    );
     stats.millis = started.elapsed().as_millis();
     Ok(stats)
 }
@@ -179,16 +182,10 @@ fn annotate(html: &str, site: &Site, r: PageRef) -> Result<String, String> {
     Ok(out)
 }
 
-pub use crate::model::signatures::js_regex;
-
-/// The paste box's data: see [`crate::triage::signatures_json`].
-pub fn signatures_json(site: &Site) -> String {
-    crate::triage::signatures_json(site)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::signatures::js_regex;
 
     #[test]
     fn leading_case_flag_becomes_a_js_flag() {

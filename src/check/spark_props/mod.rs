@@ -65,34 +65,6 @@ impl Prop {
     }
 }
 
-/// Byte offset → 1-based (line, character column) in a text.
-pub struct Position {
-    starts: Vec<usize>,
-    text: String,
-}
-
-impl Position {
-    pub fn new(text: &str) -> Position {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Position {
-            starts,
-            text: text.to_string(),
-        }
-    }
-
-    pub fn at(&self, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let col = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .map_or(1, |s| s.chars().count() + 1);
-        (line, col)
-    }
-}
-
 /// What a source can contain, by block language.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -105,8 +77,7 @@ enum Kind {
 
 fn kind_of(block: &crate::load::recipe::CodeBlock) -> Option<Kind> {
     Some(match block.lang.as_str() {
-        "bash" | "sh" | "shell" | "console" | "zsh" | "shell-session" | "terminal"
-        | "shellsession" => Kind::Shell,
+        l if crate::util::langs::is_shell_or_console(l) || l == "terminal" => Kind::Shell,
         "properties" | "spark-defaults" | "spark-defaults.conf" | "java-properties" => {
             Kind::Properties
         }

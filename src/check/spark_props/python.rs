@@ -4,7 +4,8 @@
 //! `SparkSubmitOperator(conf={...})`), and keys read with `spark.conf.get("k")`. Only string-literal keys starting with `spark.` are read;
 //! a value that is not a literal (a variable, an expression) is not judged.
 
-use super::{Position, Prop};
+use super::Prop;
+use crate::util::lines::LineIndex;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -38,7 +39,7 @@ fn get_re() -> &'static Regex {
 /// Every property `text` sets through a call or a dictionary entry, or reads with
 /// `spark.conf.get("k")` (an unknown key raises there; its value is not judged).
 pub fn props(text: &str) -> Vec<Prop> {
-    let pos = Position::new(text);
+    let pos = LineIndex::new(text);
     let mut out = Vec::new();
     for re in [call_re(), dict_re(), get_re()] {
         for c in re.captures_iter(text) {
@@ -48,7 +49,7 @@ pub fn props(text: &str) -> Vec<Prop> {
                 continue;
             }
             let value = c.get(3).and_then(|v| literal(v.as_str()));
-            let (l, col) = pos.at(key.start());
+            let (l, col) = pos.line_col(key.start());
             out.push(Prop::new(key.as_str(), value, l, col));
         }
     }

@@ -5,7 +5,8 @@
 //! (`connect.sparkConf.spark\.executor\.memory=4g`). An unescaped key is `helm-set-unknown-key`'s.
 
 use super::words::{command_words, is_operator};
-use super::{Position, Prop};
+use super::Prop;
+use crate::util::lines::LineIndex;
 
 const SPARK_COMMANDS: &[&str] = &[
     "spark-submit",
@@ -34,7 +35,7 @@ pub const CONF_MAPS: &[&str] = &["sparkConf", "sparkProperties", "sparkConfig"];
 
 /// Every property set on a command line of `text`.
 pub fn props(text: &str) -> Vec<Prop> {
-    let pos = Position::new(text);
+    let pos = LineIndex::new(text);
     // Join `\`-continued lines without moving any offset.
     let joined = text.replace("\\\r\n", "   ").replace("\\\n", "  ");
     let mut out = Vec::new();
@@ -69,7 +70,7 @@ fn spark_command(
     words: &[(String, usize)],
     mut i: usize,
     base: usize,
-    pos: &Position,
+    pos: &LineIndex,
     line: &str,
     out: &mut Vec<Prop>,
 ) -> usize {
@@ -80,7 +81,7 @@ fn spark_command(
                 Some((k, v)) => (k, Some(v.to_string())),
                 None => (kv, None),
             };
-            let (l, c) = pos.at(base + at);
+            let (l, c) = pos.line_col(base + at);
             out.push(Prop::new(key, value, l, c).conf_flag());
         };
         if let Some(kv) = w.strip_prefix("--conf=") {
@@ -112,7 +113,7 @@ fn helm_command(
     words: &[(String, usize)],
     mut i: usize,
     base: usize,
-    pos: &Position,
+    pos: &LineIndex,
     line: &str,
     out: &mut Vec<Prop>,
 ) -> usize {
@@ -122,7 +123,7 @@ fn helm_command(
         let (w, off) = (&words[i].0, words[i].1);
         let set = |arg: &str, at: usize, out: &mut Vec<Prop>| {
             for (key, value, k_at) in spark_conf_sets(arg) {
-                let (l, c) = pos.at(base + at + k_at);
+                let (l, c) = pos.line_col(base + at + k_at);
                 // `--set k=null` deletes the key: nothing reaches Spark.
                 let value = (value != "null").then_some(value);
                 out.push(Prop::new(&key, value, l, c));

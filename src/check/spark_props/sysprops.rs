@@ -2,7 +2,8 @@
 //! `-Dspark.x=v` in `SPARK_HISTORY_OPTS`, `SPARK_DAEMON_JAVA_OPTS`, `JAVA_TOOL_OPTIONS` and the like,
 //! wherever they are written (shell, YAML env values, presets, scripts).
 
-use super::{Position, Prop};
+use super::Prop;
+use crate::util::lines::LineIndex;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -12,11 +13,11 @@ pub fn props(text: &str) -> Vec<Prop> {
         Regex::new(r#"(?:^|[\s"'=])-D(spark\.[A-Za-z0-9_.\-]+)(?:=([^\s"'\\]*))?"#)
             .expect("static regex")
     });
-    let pos = Position::new(text);
+    let pos = LineIndex::new(text);
     re.captures_iter(text)
         .map(|c| {
             let key = c.get(1).expect("key");
-            let (line, col) = pos.at(key.start());
+            let (line, col) = pos.line_col(key.start());
             Prop::new(
                 key.as_str(),
                 c.get(2).map(|v| v.as_str().to_string()),
