@@ -21,7 +21,6 @@ mod python;
 mod shell;
 mod sql;
 mod sysprops;
-mod words;
 mod yaml;
 
 use super::codes::Code;
@@ -102,9 +101,9 @@ fn kind_of(block: &crate::load::recipe::CodeBlock) -> Option<Kind> {
     })
 }
 
-fn extract(kind: Kind, text: &str) -> Vec<Prop> {
+fn extract(kind: Kind, text: &str, placeholder: &regex::Regex, console: bool) -> Vec<Prop> {
     match kind {
-        Kind::Shell => with_sysprops(shell::props(text), text),
+        Kind::Shell => with_sysprops(shell::props(text, Some(placeholder), console), text),
         Kind::Properties => properties::props_at(text, 0, 0),
         Kind::Yaml => with_sysprops(yaml::props(text), text),
         Kind::Python => python::props(text),
@@ -173,7 +172,10 @@ pub fn check(cx: &Context) -> Vec<Finding> {
         }
     }
     for s in &site.scripts {
-        for prop in with_sysprops(shell::props(&s.source.text), &s.source.text) {
+        for prop in with_sysprops(
+            shell::props(&s.source.text, Some(&cx.placeholder), false),
+            &s.source.text,
+        ) {
             let lines = judge
                 .helm_lines(&prop)
                 .unwrap_or_else(|| judge.site_lines.clone());
@@ -218,7 +220,8 @@ impl Judge<'_> {
             _ => self.site_lines.clone(),
         };
         let mut out = Vec::new();
-        for prop in extract(kind, &b.block.code) {
+        let console = crate::util::langs::is_console(&b.block.lang);
+        for prop in extract(kind, &b.block.code, &self.cx.placeholder, console) {
             let lines = self.helm_lines(&prop).unwrap_or_else(|| page_lines.clone());
             for v in self.verdicts(&prop, &lines) {
                 let sev: Severity = v.code.default_severity();

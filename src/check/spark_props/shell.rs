@@ -4,9 +4,9 @@
 //! `--set`/`--set-string` keys of `helm` that set one entry of a `sparkConf` map with escaped dots
 //! (`connect.sparkConf.spark\.executor\.memory=4g`). An unescaped key is `helm-set-unknown-key`'s.
 
-use super::words::{command_words, is_operator};
 use super::Prop;
-use crate::util::lines::LineIndex;
+use crate::check::shell::words::{split, Word};
+use regex::Regex;
 
 const SPARK_COMMANDS: &[&str] = &[
     "spark-submit",
@@ -33,63 +33,53 @@ const FLAGS: &[&str] = &[
 /// Map names whose entries are Spark properties in chart values.
 pub const CONF_MAPS: &[&str] = &["sparkConf", "sparkProperties", "sparkConfig"];
 
-/// Every property set on a command line of `text`.
-pub fn props(text: &str) -> Vec<Prop> {
-    let pos = LineIndex::new(text);
-    // Join `\`-continued lines without moving any offset.
-    let joined = text.replace("\\\r\n", "   ").replace("\\\n", "  ");
+/// Every property set on a command line of `text`, split into commands and words by the shell
+/// checker's word splitter (quotes, escapes, `\`-continuations, operators; in `console` mode only
+/// the transcript's commands). `placeholder` keeps documentation placeholders (`<value>`) words.
+pub fn props(text: &str, placeholder: Option<&Regex>, console: bool) -> Vec<Prop> {
     let mut out = Vec::new();
-    let mut base = 0;
-    for line in joined.split('\n') {
-        let words = command_words(line);
+    for words in split(text, placeholder, console).commands {
         let mut i = 0;
         while i < words.len() {
-            let name = words[i].0.rsplit('/').next().unwrap_or("");
+            let text = words[i].text();
+            let name = text.rsplit('/').next().unwrap_or("");
             if SPARK_COMMANDS.contains(&name) {
-                i = spark_command(&words, i + 1, base, &pos, line, &mut out);
+                i = spark_command(&words, i + 1, &mut out);
             } else if name == "helm" {
-                i = helm_command(&words, i + 1, base, &pos, line, &mut out);
+                i = helm_command(&words, i + 1, &mut out);
             } else {
                 i += 1;
             }
         }
-        base += line.len() + 1;
     }
     out
 }
 
-/// Offset of a word's content: after its opening quote, if any.
-fn content_start(line: &str, offset: usize) -> usize {
-    match line.as_bytes().get(offset) {
-        Some(b'\'' | b'"') => offset + 1,
-        _ => offset,
-    }
+/// Line and column of the `index`-th character of a word (after quote removal): where its content
+/// starts in the source.
+fn at(word: &Word, index: usize) -> (usize, usize) {
+    word.chars
+        .get(index)
+        .or(word.chars.last())
+        .map_or((1, 1), |c| (c.line, c.col))
 }
 
-fn spark_command(
-    words: &[(String, usize)],
-    mut i: usize,
-    base: usize,
-    pos: &LineIndex,
-    line: &str,
-    out: &mut Vec<Prop>,
-) -> usize {
-    while i < words.len() && !is_operator(&words[i].0) {
-        let (w, off) = (&words[i].0, words[i].1);
-        let conf = |kv: &str, at: usize, out: &mut Vec<Prop>| {
-            let (key, value) = match kv.split_once('=') {
-                Some((k, v)) => (k, Some(v.to_string())),
-                None => (kv, None),
-            };
-            let (l, c) = pos.line_col(base + at);
-            out.push(Prop::new(key, value, l, c).conf_flag());
+fn spark_command(words: &[Word], mut i: usize, out: &mut Vec<Prop>) -> usize {
+    let conf = |kv: &str, (l, c): (usize, usize), out: &mut Vec<Prop>| {
+        let (key, value) = match kv.split_once('=') {
+            Some((k, v)) => (k, Some(v.to_string())),
+            None => (kv, None),
         };
+        out.push(Prop::new(key, value, l, c).conf_flag());
+    };
+    while i < words.len() {
+        let w = words[i].text();
         if let Some(kv) = w.strip_prefix("--conf=") {
-            conf(kv, content_start(line, off) + 7, out);
+            conf(kv, at(&words[i], "--conf=".len()), out);
             i += 1;
         } else if w == "--conf" || w == "-c" {
-            if let Some((kv, o)) = words.get(i + 1).filter(|(v, _)| !is_operator(v)) {
-                conf(kv, content_start(line, *o), out);
+            if let Some(next) = words.get(i + 1) {
+                conf(&next.text(), at(next, 0), out);
             }
             i += 2;
         } else if w.starts_with('-') && w.len() > 1 {
@@ -103,47 +93,38 @@ fn spark_command(
             break;
         }
     }
-    while i < words.len() && !is_operator(&words[i].0) {
-        i += 1;
-    }
-    i
+    words.len()
 }
 
-fn helm_command(
-    words: &[(String, usize)],
-    mut i: usize,
-    base: usize,
-    pos: &LineIndex,
-    line: &str,
-    out: &mut Vec<Prop>,
-) -> usize {
+fn helm_command(words: &[Word], mut i: usize, out: &mut Vec<Prop>) -> usize {
     let start = out.len();
     let mut plain: Vec<String> = Vec::new();
-    while i < words.len() && !is_operator(&words[i].0) {
-        let (w, off) = (&words[i].0, words[i].1);
-        let set = |arg: &str, at: usize, out: &mut Vec<Prop>| {
-            for (key, value, k_at) in spark_conf_sets(arg) {
-                let (l, c) = pos.line_col(base + at + k_at);
-                // `--set k=null` deletes the key: nothing reaches Spark.
-                let value = (value != "null").then_some(value);
-                out.push(Prop::new(&key, value, l, c));
-            }
-        };
-        if let Some(arg) = w
-            .strip_prefix("--set=")
-            .or_else(|| w.strip_prefix("--set-string="))
+    let set = |word: &Word, skip: usize, out: &mut Vec<Prop>| {
+        let text = word.text();
+        let arg: String = text.chars().skip(skip).collect();
+        for (key, value, k_at) in spark_conf_sets(&arg) {
+            let (l, c) = at(word, skip + arg[..k_at].chars().count());
+            // `--set k=null` deletes the key: nothing reaches Spark.
+            let value = (value != "null").then_some(value);
+            out.push(Prop::new(&key, value, l, c));
+        }
+    };
+    while i < words.len() {
+        let w = words[i].text();
+        if let Some(prefix) = ["--set=", "--set-string="]
+            .into_iter()
+            .find(|p| w.starts_with(p))
         {
-            let skip = w.len() - arg.len();
-            set(arg, content_start(line, off) + skip, out);
+            set(&words[i], prefix.len(), out);
             i += 1;
         } else if w == "--set" || w == "--set-string" {
-            if let Some((arg, o)) = words.get(i + 1) {
-                set(arg, content_start(line, *o), out);
+            if let Some(next) = words.get(i + 1) {
+                set(next, 0, out);
             }
             i += 2;
         } else {
             if !w.starts_with('-') {
-                plain.push(w.clone());
+                plain.push(w);
             }
             i += 1;
         }
@@ -211,7 +192,7 @@ mod tests {
     use super::*;
 
     fn keys(text: &str) -> Vec<(String, Option<String>, usize, usize)> {
-        props(text)
+        props(text, None, false)
             .into_iter()
             .map(|p| (p.key, p.value, p.line, p.column))
             .collect()
@@ -235,14 +216,14 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["foo", "spark.x"]
         );
-        assert!(props("spark-submit --conf spark.a=1")[0].conf_flag);
+        assert!(props("spark-submit --conf spark.a=1", None, false)[0].conf_flag);
         assert!(keys("echo --conf spark.a=1").is_empty());
     }
 
     #[test]
     fn helm_sets() {
         let text = "helm upgrade x charts/spark-4.1 --set 'connect.sparkConf.spark\\.executor\\.memory=4g,connect.replicas=1' --set connect.sparkConf.spark.y=1";
-        let p = props(text);
+        let p = props(text, None, false);
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].key, "spark.executor.memory");
         assert_eq!(p[0].value.as_deref(), Some("4g"));
