@@ -107,7 +107,7 @@ fn language(block: &crate::load::recipe::CodeBlock) -> Option<Lang> {
 
 /// A ```` ```conf ```` block is spark-defaults.conf when an attribute says so or when every
 /// property key in it starts with `spark.`.
-fn is_spark_defaults_conf(block: &crate::load::recipe::CodeBlock) -> bool {
+pub(crate) fn is_spark_defaults_conf(block: &crate::load::recipe::CodeBlock) -> bool {
     if block
         .attrs
         .iter()

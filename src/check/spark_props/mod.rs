@@ -80,20 +80,7 @@ fn kind_of(block: &crate::load::recipe::CodeBlock) -> Option<Kind> {
         "properties" | "spark-defaults" | "spark-defaults.conf" | "java-properties" => {
             Kind::Properties
         }
-        "conf"
-            if block
-                .attrs
-                .iter()
-                .any(|a| a.to_ascii_lowercase().contains("spark-defaults"))
-                || block
-                    .code
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with(['#', '!']))
-                    .all(|l| l.starts_with("spark.")) =>
-        {
-            Kind::Properties
-        }
+        "conf" if crate::check::lang::is_spark_defaults_conf(block) => Kind::Properties,
         "yaml" | "yml" => Kind::Yaml,
         "python" | "py" | "python3" | "ipython" | "ipython3" | "pyspark" | "scala" => Kind::Python,
         "sql" | "sparksql" | "spark-sql" | "hiveql" => Kind::Sql,
