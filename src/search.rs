@@ -1,9 +1,14 @@
 //! search: the site's static search index, built from the produced HTML with Pagefind used as a
 //! library (feature `search`). Runs after post-processing, so it indexes exactly what is served.
 //!
-//! - Only content pages are indexed (recipes, issues, presets, notebooks, scripts), each page's
+//! - Content pages are indexed (recipes, issues, presets, notebooks, scripts), each page's
 //!   `<main>` minus breadcrumbs, heading anchors and check banners. Code blocks are indexed.
-//! - Every page gets the meta `title` and `kind` and the filters `kind` and `spark` (versions).
+//! - Every Spark property of the `/properties/<line>/` reference pages is one record of kind
+//!   `property` whose URL is its row on the newest targeted line that has it
+//!   (`/properties/4.1/#spark.executor.memory`): name, type, default, since-version, status and
+//!   doc; its `spark` filter lists every targeted line that defines it. The paste box leaves
+//!   these out (a log is routed to pages that fix it, not to a property's row).
+//! - Every record gets the meta `title` and `kind` and the filters `kind` and `spark` (versions).
 //! - Language policy: the whole site is indexed as one language, the site's `language`
 //!   (`force_language`), so a Russian word on an English page is found by exact word and prefix.
 //! - The bundle (`pagefind.js`, worker, WASM, index chunks, UI assets) goes to `<out>/pagefind/`;
@@ -24,6 +29,8 @@ pub const SIGNATURES_FILE: &str = "search/signatures.json";
 #[derive(Debug, Clone, Default)]
 pub struct SearchStats {
     pub pages: usize,
+    /// Spark property records (one per property and targeted line).
+    pub properties: usize,
     pub files: usize,
     pub bytes: usize,
     pub millis: u128,
@@ -45,6 +52,70 @@ struct Doc {
     html: String,
 }
 
+/// One Spark property, indexed as a record of its own.
+struct PropertyRecord {
+    url: String,
+    title: String,
+    /// The targeted lines that define it (the `spark` filter).
+    lines: Vec<String>,
+    content: String,
+}
+
+/// One record per public property of the lines the site's `/properties/` pages show, linking to
+/// its row on the newest of those lines that has it (described as there).
+fn property_records(site: &Site) -> Vec<PropertyRecord> {
+    use crate::model::properties::{entries, entry_url, Status};
+    let cat = crate::model::spark_catalog::catalog();
+    let mut records: Vec<PropertyRecord> = Vec::new();
+    let mut by_key: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for line in site.spark_lines(cat).into_iter().rev() {
+        for e in entries(cat, &line) {
+            if let Some(&i) = by_key.get(&e.key) {
+                records[i].lines.push(line.clone());
+                continue;
+            }
+            let mut content = e.key.clone();
+            if let Some(doc) = &e.doc {
+                content.push_str(". ");
+                content.push_str(doc);
+            }
+            if let Some(t) = e.value_type {
+                content.push_str(&format!(" Type: {}.", t.as_str()));
+            }
+            match e.default.as_deref() {
+                Some(d) if d != "<undefined>" => content.push_str(&format!(" Default: {d}.")),
+                _ => {}
+            }
+            if let Some(since) = &e.since {
+                content.push_str(&format!(" Since Spark {since}."));
+            }
+            match &e.status {
+                Status::Current => {}
+                Status::Deprecated { replacement, .. } => {
+                    content.push_str(" Deprecated.");
+                    if let Some(r) = replacement {
+                        content.push_str(&format!(" Use {r}."));
+                    }
+                }
+                Status::Removed { replacement, .. } => {
+                    content.push_str(" Removed.");
+                    if let Some(r) = replacement {
+                        content.push_str(&format!(" Use {r}."));
+                    }
+                }
+            }
+            by_key.insert(e.key.clone(), records.len());
+            records.push(PropertyRecord {
+                url: entry_url(&line, &e.key),
+                title: e.key,
+                lines: vec![line.clone()],
+                content,
+            });
+        }
+    }
+    records
+}
+
 /// Builds the search index of the rendered `files` and adds the bundle and the signatures file
 /// to them. Pages must already be post-processed.
 pub fn index(site: &Site, files: &mut Output) -> Result<SearchStats, String> {
@@ -63,12 +134,16 @@ pub fn index(site: &Site, files: &mut Output) -> Result<SearchStats, String> {
     }
     let language = language_code(&site.config.site.language);
     let pages = docs.len();
+    let properties = property_records(site);
+    let property_count = properties.len();
     // Pagefind is async. Run it on a current-thread runtime on a thread of its own, so `index`
     // also works when the caller is already inside a tokio runtime (e.g. `serve`).
-    let bundle = std::thread::scope(|s| s.spawn(|| build_bundle(docs, &language)).join())
-        .map_err(|_| "the search indexer panicked".to_string())??;
+    let bundle =
+        std::thread::scope(|s| s.spawn(|| build_bundle(docs, properties, &language)).join())
+            .map_err(|_| "the search indexer panicked".to_string())??;
     let mut stats = SearchStats {
         pages,
+        properties: property_count,
         ..SearchStats::default()
     };
     for (name, contents) in bundle {
@@ -99,7 +174,11 @@ fn language_code(lang: &str) -> String {
     }
 }
 
-fn build_bundle(docs: Vec<Doc>, language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+fn build_bundle(
+    docs: Vec<Doc>,
+    properties: Vec<PropertyRecord>,
+    language: &str,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -117,6 +196,27 @@ fn build_bundle(docs: Vec<Doc>, language: &str) -> Result<Vec<(String, Vec<u8>)>
                 .add_html_file(None, Some(doc.url.clone()), doc.html)
                 .await
                 .map_err(|e| format!("search: indexing {}: {e}", doc.url))?;
+        }
+        for p in properties {
+            let meta = [("title", p.title), ("kind", "property".to_string())]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            let filters = [("kind", vec!["property".to_string()]), ("spark", p.lines)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            index
+                .add_custom_record(
+                    p.url.clone(),
+                    p.content,
+                    language.to_string(),
+                    Some(meta),
+                    Some(filters),
+                    None,
+                )
+                .await
+                .map_err(|e| format!("search: indexing {}: {e}", p.url))?;
         }
         let files = index
             .get_files()

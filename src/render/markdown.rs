@@ -64,7 +64,7 @@ fn link_issue_ids(text: &str, ids: &HashSet<String>) -> Option<String> {
         any = true;
         out.push_str(&highlight::escape(&text[last..m.start()]));
         out.push_str(&format!(
-            "<a class=\"issue-ref\" href=\"{}\">{}</a>",
+            "<a class=\"issue-mention\" href=\"{}\">{}</a>",
             crate::model::issue_url(m.as_str()),
             m.as_str()
         ));
@@ -255,7 +255,7 @@ mod tests {
         assert!(r.html.contains("href=\"/issues/issue-001/#fix\""));
         assert!(r
             .html
-            .contains("<a class=\"issue-ref\" href=\"/issues/issue-001/\">ISSUE-001</a>"));
+            .contains("<a class=\"issue-mention\" href=\"/issues/issue-001/\">ISSUE-001</a>"));
         assert!(r.html.contains("ISSUE-999"));
         assert!(r.html.contains("markdown-alert-warning"));
         assert_eq!(r.toc.len(), 2);

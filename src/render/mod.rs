@@ -923,7 +923,7 @@ impl Ctx<'_> {
     /// `/search/`: full results with filters, and the "paste a log" box (feature `search`).
     #[cfg(feature = "search")]
     fn search_page(&self) -> Result<Page, ThemeError> {
-        let intro = "Search every recipe, issue, preset, notebook and script, or paste an error or log to find the recipe that fixes it.";
+        let intro = "Search every recipe, issue, preset, notebook, script and Spark property, or paste an error or log to find the recipe that fixes it.";
         self.render(
             "search.html",
             "search",

@@ -131,7 +131,7 @@ for (const [query, expected, within, what] of EXPECT) {
     assert(at >= 0 && at < within, `expected ${expected} in the top ${within}, got:\n${describe(list)}`);
     const unmarked = list.filter((h) => !h.excerpt.includes("<mark>"));
     assert(unmarked.length === 0, `results without a highlighted match:\n${describe(unmarked)}`);
-    assert(["recipe", "issue", "preset", "notebook", "script"].includes(list[at].kind), `kind badge missing: ${list[at].kind}`);
+    assert(["recipe", "issue", "preset", "notebook", "script", "property"].includes(list[at].kind), `kind badge missing: ${list[at].kind}`);
   });
 }
 
@@ -191,6 +191,62 @@ for (const [where, url] of [["troubleshooting index", `${site}recipes/troublesho
     assert(tokens.includes("UnknownHostException"), `terms searched: ${tokens}`);
   });
 }
+
+// Spark properties are records of their own, linking to their row on /properties/<line>/.
+await check("header search: a Spark property name finds its catalog row", async () => {
+  const list = await headerSearch(page, site, "spark.sql.warehouse.dir");
+  const rows = list.filter((h) => h.kind === "property");
+  assert(rows.length > 0, `no property result:\n${describe(list)}`);
+  assert(/^\/spark-docs\/properties\/(3\.5|4\.1)\/$/.test(rows[0].url) && rows[0].title === "spark.sql.warehouse.dir", `first property result: ${JSON.stringify(rows[0])}`);
+  const at = list.findIndex((h) => h.kind === "property");
+  assert(at < 3, `the property row ranks ${at + 1}:\n${describe(list)}`);
+});
+
+await check("search page: kind filter keeps only properties, of the chosen Spark line", async () => {
+  await page.goto(`${site}search/?q=shuffle&kind=property&spark=3.5`, { waitUntil: "load" });
+  await page.waitForSelector("#search-page-results .search-hit", { timeout: 15000 });
+  const list = await hits(page, "#search-page-results");
+  assert(list.length > 0 && list.every((h) => h.kind === "property" && /^\/spark-docs\/properties\/(3\.5|4\.1)\/$/.test(h.url)), describe(list));
+  const badges = await page.$$eval("#search-page-results .search-hit", (els) => els.map((el) => Array.from(el.querySelectorAll(".badge.spark")).map((b) => b.textContent)));
+  assert(badges.every((v) => v.includes("3.5")), JSON.stringify(badges));
+  const href = await page.$eval("#search-page-results a.search-hit-link", (a) => new URL(a.href).hash);
+  assert(/^#spark\./.test(href), `result links to ${href}`);
+});
+
+await check("an ISSUE-NNN inside a sentence stays inline in its paragraph", async () => {
+  await page.goto(`${site}recipes/integration/external-hive-metastore/`, { waitUntil: "load" });
+  const found = await page.$$eval("main p a.issue-mention", (els) => els.map((a) => ({
+    display: getComputedStyle(a).display,
+    parent: a.parentElement.tagName,
+    borderTop: getComputedStyle(a).borderTopWidth,
+    text: a.textContent,
+  })));
+  assert(found.length > 0, "no inline issue link in a paragraph");
+  const bad = found.filter((f) => f.display !== "inline" || f.borderTop !== "0px");
+  assert(bad.length === 0, JSON.stringify(bad));
+});
+
+// The acceptance corpus of issue 19: real error excerpts (tests/fixtures/error-excerpts.json),
+// each pasted into the search page's box; prints the table of excerpt → first result.
+const EXCERPTS = JSON.parse(fs.readFileSync(new URL("../fixtures/error-excerpts.json", import.meta.url), "utf8"));
+const table = [];
+for (const ex of EXCERPTS) {
+  await page.goto(`${site}search/`, { waitUntil: "load" });
+  await page.fill("[data-paste-box] textarea", ex.log);
+  await page.click("[data-paste-box] .paste-go");
+  await page.waitForSelector("[data-paste-box] .paste-ranked, [data-paste-box] .paste-title + .filter-count", { timeout: 15000 });
+  const urls = await page.$$eval("[data-paste-box] .paste-ranked > li a.search-hit-link", (els) => els.map((a) => new URL(a.href).pathname));
+  const want = "/spark-docs" + ex.expect;
+  table.push({ what: ex.what, first: urls[0] || "(none)", rank: urls.indexOf(want) + 1 });
+}
+console.log("excerpt → first result (rank of the right page):");
+for (const r of table) console.log(`  ${r.rank === 1 ? "✓" : r.rank ? "~" : "✗"} ${r.what} → ${r.first} (${r.rank || "absent"})`);
+const first = table.filter((r) => r.rank === 1).length;
+const top3 = table.filter((r) => r.rank >= 1 && r.rank <= 3).length;
+console.log(`  right page first: ${first}/${table.length}; in the top 3: ${top3}/${table.length}`);
+await check(`pasted error excerpts: every one routes to its page first (${first}/${table.length})`, async () => {
+  assert(table.length >= 20 && first === table.length, table.filter((r) => r.rank !== 1).map((r) => `${r.what} → ${r.first}`).join("\n"));
+});
 
 for (const [query, what] of [["памяти", "exact Russian word"], ["исполнит", "Russian prefix"], ["драйвер", "Russian word on an English page"]]) {
   await check(`Russian fixture: ${what} \`${query}\``, async () => {

@@ -73,9 +73,29 @@ fn default_site_has_the_bundle_under_the_base_path() {
         .iter()
         .filter(|u| content_page.is_match(u))
         .count();
+    // One record per property that has a row on the /properties/<line>/ pages (3.5 and 4.1 here),
+    // however many lines define it.
+    let row = regex::Regex::new(r#"<tr id="(spark\.[^"]+)""#).unwrap();
+    let mut properties = std::collections::BTreeSet::new();
+    for line in ["3.5", "4.1"] {
+        let html =
+            fs::read_to_string(out.join("properties").join(line).join("index.html")).unwrap();
+        let before = properties.len();
+        properties.extend(row.captures_iter(&html).map(|c| c[1].to_string()));
+        assert!(
+            properties.len() - before > 50 || before == 0,
+            "{line}: few new rows"
+        );
+    }
+    assert!(
+        properties.len() > 1000,
+        "only {} properties",
+        properties.len()
+    );
     assert_eq!(
-        indexed as usize, content_pages,
-        "every content page is indexed, nothing else"
+        indexed as usize,
+        content_pages + properties.len(),
+        "every content page and every property row is indexed, nothing else"
     );
 
     // The search page, the UI assets and the signatures file.

@@ -8,153 +8,20 @@ use std::process::{Output, Stdio};
 
 use crate::support::*;
 
-/// (what it is, the excerpt, the URL `triage` must rank first).
-const EXCERPTS: &[(&str, &str, &str)] = &[
-    (
-        "kubectl describe pod: the container was OOMKilled (Exit Code 137)",
-        r#"    State:          Running
-    Last State:     Terminated
-      Reason:       OOMKilled
-      Exit Code:    137
-      Started:      Mon, 07 Dec 2026 01:12:03 +0000
-      Finished:     Mon, 07 Dec 2026 01:40:55 +0000
-"#,
-        "/recipes/troubleshoot/container-oom-killed/",
-    ),
-    (
-        "executor log: java.lang.OutOfMemoryError: Java heap space",
-        r#"26/12/07 01:40:55 ERROR Executor: Exception in task 3.0 in stage 7.0 (TID 211)
-java.lang.OutOfMemoryError: Java heap space
-	at java.base/java.util.Arrays.copyOf(Arrays.java:3537)
-	at org.apache.spark.util.collection.PartitionedPairBuffer.growArray(PartitionedPairBuffer.scala:67)
-"#,
-        "/recipes/troubleshoot/java-heap-oom/",
-    ),
-    (
-        "pod events: Failed to pull image / Back-off pulling image / ImagePullBackOff",
-        r#"  Normal   Pulling    28s (x2 over 44s)  kubelet  Pulling image "apache/spark:4.1.0-pyhton3"
-  Warning  Failed     27s (x2 over 43s)  kubelet  Failed to pull image "apache/spark:4.1.0-pyhton3": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/apache/spark:4.1.0-pyhton3": not found
-  Warning  Failed     27s (x2 over 43s)  kubelet  Error: ErrImagePull
-  Normal   BackOff    13s (x2 over 42s)  kubelet  Back-off pulling image "apache/spark:4.1.0-pyhton3"
-  Warning  Failed     13s (x2 over 42s)  kubelet  Error: ImagePullBackOff
-"#,
-        "/recipes/troubleshoot/image-pull-backoff/",
-    ),
-    (
-        "driver log: fabric8 POST of an executor pod refused by a ResourceQuota",
-        r#"26/12/07 02:01:13 WARN ExecutorPodsSnapshotsStoreImpl: Exception when notifying snapshot subscriber.
-io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: POST at: https://kubernetes.default.svc/api/v1/namespaces/spark/pods. Message: pods "sc41-exec-7" is forbidden: exceeded quota: spark-quota, requested: limits.memory=9Gi, used: limits.memory=60Gi, limited: limits.memory=64Gi.
-"#,
-        "/recipes/troubleshoot/exceeded-quota/",
-    ),
-    (
-        "pod events: FailedScheduling, 0/3 nodes are available: 3 Insufficient memory",
-        r#"Events:
-  Type     Reason            Age   From               Message
-  ----     ------            ----  ----               -------
-  Warning  FailedScheduling  12s   default-scheduler  0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.
-"#,
-        "/recipes/troubleshoot/executors-pending/",
-    ),
-    (
-        "PySpark client: gRPC StatusCode.UNAVAILABLE, failed to connect to all addresses",
-        r#"grpc._channel._MultiThreadedRendezvous: <_MultiThreadedRendezvous of RPC that terminated with:
-	status = StatusCode.UNAVAILABLE
-	details = "failed to connect to all addresses; last error: UNKNOWN: ipv4:10.96.14.7:15002: Failed to connect to remote host: Connection refused"
-	debug_error_string = "UNKNOWN:Error received from peer  {grpc_message:"failed to connect to all addresses", grpc_status:14}"
->
-"#,
-        "/recipes/troubleshoot/connect-grpc-unavailable/",
-    ),
-    (
-        "PySpark client: [INVALID_HANDLE.SESSION_NOT_FOUND]",
-        r#"pyspark.errors.exceptions.connect.SparkConnectGrpcException: (org.apache.spark.SparkSQLException) [INVALID_HANDLE.SESSION_NOT_FOUND] The handle 5f1c2a9e-0c1b-4a51-b7a4-2d7a0f6c1e33 is invalid. Session not found. SQLSTATE: HY000
-"#,
-        "/recipes/troubleshoot/connect-session-not-found/",
-    ),
-    (
-        "driver: dynamic allocation without shuffle tracking or a shuffle service",
-        r#"Exception in thread "main" org.apache.spark.SparkException: Dynamic allocation of executors requires one of the following conditions: 1) enabling external shuffle service through spark.shuffle.service.enabled. 2) enabling shuffle tracking through spark.dynamicAllocation.shuffleTracking.enabled. 3) enabling shuffle blocks decommission through spark.decommission.enabled and spark.storage.decommission.shuffleBlocks.enabled. 4) (Experimental) configuring spark.shuffle.sort.io.plugin.class to use a custom ShuffleDataIO who's ShuffleDriverComponents supports reliable storage.
-	at org.apache.spark.ExecutorAllocationManager.validateSettings(ExecutorAllocationManager.scala:303)
-"#,
-        "/recipes/troubleshoot/dynamic-allocation-shuffle/",
-    ),
-    (
-        "helm upgrade: another operation is in progress",
-        r#"Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress
-"#,
-        "/recipes/operations/rollback-helm-release/",
-    ),
-    (
-        "driver: configmaps is forbidden for the service account",
-        r#"Exception in thread "main" io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: POST at: https://kubernetes.default.svc/api/v1/namespaces/spark/configmaps. Message: Forbidden!Configured service account doesn't have access. Service account may have been revoked. configmaps is forbidden: User "system:serviceaccount:spark:spark-41" cannot create resource "configmaps" in API group "" in the namespace "spark".
-"#,
-        "/recipes/troubleshoot/rbac-permissions/",
-    ),
-    (
-        "PySpark client: [PACKAGE_NOT_INSTALLED] zstandard",
-        r#"pyspark.errors.exceptions.base.PySparkImportError: [PACKAGE_NOT_INSTALLED] zstandard >= 0.25.0 must be installed; however, it was not found.
-"#,
-        "/recipes/troubleshoot/compression-library-missing/",
-    ),
-    (
-        "driver: Initial job has not accepted any resources",
-        r#"26/12/07 02:10:44 WARN TaskSchedulerImpl: Initial job has not accepted any resources; check your cluster UI to ensure that workers are registered and have sufficient resources
-"#,
-        "/recipes/troubleshoot/driver-host-resolution/",
-    ),
-    (
-        "helm install: the metastore-init hook job hit BackoffLimitExceeded",
-        r#"Error: INSTALLATION FAILED: failed post-install: 1 error occurred:
-	* job spark-connect-test-spark-41-metastore-init failed: BackoffLimitExceeded
-"#,
-        "/recipes/operations/initialize-metastore/",
-    ),
-    (
-        "driver: java.lang.OutOfMemoryError: GC overhead limit exceeded",
-        r#"Exception in thread "dispatcher-event-loop-1" java.lang.OutOfMemoryError: GC overhead limit exceeded
-"#,
-        "/recipes/troubleshoot/java-heap-oom/",
-    ),
-    (
-        "S3A: NoAuthWithAWSException, No AWS Credentials provided by",
-        r#"org.apache.hadoop.fs.s3a.auth.NoAuthWithAWSException: No AWS Credentials provided by TemporaryAWSCredentialsProvider SimpleAWSCredentialsProvider EnvironmentVariableCredentialsProvider IAMInstanceCredentialsProvider
-"#,
-        "/recipes/troubleshoot/s3-connection-failed/",
-    ),
-    (
-        "executor: java.net.UnknownHostException for the Connect driver service",
-        r#"Caused by: java.net.UnknownHostException: sc41-connect-spark-41-connect-7d9f8-driver-svc.spark.svc
-	at java.base/java.net.InetAddress$CachedAddresses.get(InetAddress.java:801)
-"#,
-        "/recipes/troubleshoot/driver-host-resolution/",
-    ),
-    (
-        "driver: Total size of serialized results … is bigger than spark.driver.maxResultSize",
-        r#"org.apache.spark.SparkException: Job aborted due to stage failure: Total size of serialized results of 412 tasks (1025.3 MiB) is bigger than spark.driver.maxResultSize (1024.0 MiB)
-"#,
-        "/recipes/troubleshoot/java-heap-oom/",
-    ),
-    (
-        "driver: executor exited with exit code 137(SIGKILL, possible container OOM)",
-        r#"26/12/07 01:41:02 ERROR TaskSchedulerImpl: Lost executor 4 on 10.244.1.17: The executor with id 4 exited with exit code 137(SIGKILL, possible container OOM).
-"#,
-        "/recipes/troubleshoot/container-oom-killed/",
-    ),
-    (
-        "kubelet: container has runAsNonRoot and image has non-numeric user (hive)",
-        r#"Error: container has runAsNonRoot and image has non-numeric user (hive), cannot verify user is non-root (pod: "metastore-0_spark(3f1b)", container: metastore)
-"#,
-        "/recipes/troubleshoot/metastore-pss-user/",
-    ),
-    (
-        "Connect driver: A master URL must be set (launched without spark-submit)",
-        r#"Exception in thread "main" org.apache.spark.SparkException: A master URL must be set in your configuration
-	at org.apache.spark.SparkContext.<init>(SparkContext.scala:426)
-"#,
-        "/recipes/troubleshoot/connect-launch-failed/",
-    ),
-];
+/// Real error excerpts, as each component prints them: (what it is, the excerpt, the URL
+/// `triage` must rank first), from tests/fixtures/error-excerpts.json (each entry also names
+/// its `source`); the browser test pastes the same file into the built site.
+fn excerpts() -> Vec<(String, String, String)> {
+    let text = std::fs::read_to_string(fixture("error-excerpts.json")).unwrap();
+    let list: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    list.iter()
+        .map(|e| {
+            let field = |k: &str| e[k].as_str().unwrap().to_string();
+            assert!(!field("source").is_empty());
+            (field("what"), field("log"), field("expect"))
+        })
+        .collect()
+}
 
 /// `spark-docs triage --root <repo root> <args…>` with `log` on stdin.
 fn triage(log: &str, args: &[&str]) -> Output {
@@ -183,17 +50,18 @@ fn ranked(log: &str) -> Vec<serde_json::Value> {
 
 #[test]
 fn real_error_excerpts_are_routed_to_their_page_first() {
-    assert!(EXCERPTS.len() >= 10);
+    let excerpts = excerpts();
+    assert!(excerpts.len() >= 20);
     // One process per excerpt, all started at once (each loads the site on its own).
     let lists: Vec<Vec<serde_json::Value>> = std::thread::scope(|s| {
-        let handles: Vec<_> = EXCERPTS
+        let handles: Vec<_> = excerpts
             .iter()
             .map(|(_, log, _)| s.spawn(move || ranked(log)))
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let mut wrong = Vec::new();
-    for ((what, _, want), list) in EXCERPTS.iter().zip(&lists) {
+    for ((what, _, want), list) in excerpts.iter().zip(&lists) {
         let first = list[0]["url"].as_str().unwrap();
         if !first.ends_with(want) {
             wrong.push(format!("{what}: first {first}, want {want}"));
@@ -256,7 +124,7 @@ fn signature_matches_rank_by_specificity_then_tokens() {
 fn the_launcher_issue_outranks_the_misdiagnosis_sharing_its_error() {
     // ISSUE-019 and ISSUE-020 quote the same error; ISSUE-020 (the real cause) carries the more
     // specific signature.
-    let list = ranked(EXCERPTS.last().unwrap().1);
+    let list = ranked(&excerpts().last().unwrap().1);
     let pos = |url: &str| {
         list.iter()
             .position(|e| e["url"].as_str().unwrap().ends_with(url))
@@ -324,7 +192,8 @@ fn token_search_routes_a_log_without_a_signature_and_ignores_generic_words() {
 fn reads_a_file_and_reports_usage_errors_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("driver.log");
-    std::fs::write(&file, EXCERPTS[6].1).unwrap();
+    let excerpts = excerpts();
+    std::fs::write(&file, &excerpts[6].1).unwrap();
     let out = spark_docs(["triage", "--format", "json", "--root"])
         .arg(repo_root())
         .arg(&file)
@@ -332,7 +201,7 @@ fn reads_a_file_and_reports_usage_errors_with_exit_2() {
         .unwrap();
     assert_exit(&out, 0);
     let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(list[0]["url"].as_str().unwrap().ends_with(EXCERPTS[6].2));
+    assert!(list[0]["url"].as_str().unwrap().ends_with(&excerpts[6].2));
 
     let missing = spark_docs(["triage", "--root"])
         .arg(repo_root())
@@ -417,7 +286,8 @@ fn paste_box_ranks_like_triage() {
     let dir = tempfile::tempdir().unwrap();
     let sigs = dir.path().join("signatures.json");
     std::fs::write(&sigs, spark_docs::triage::signatures_json(&site)).unwrap();
-    let logs: Vec<&str> = EXCERPTS.iter().map(|(_, log, _)| *log).collect();
+    let excerpts = excerpts();
+    let logs: Vec<&str> = excerpts.iter().map(|(_, log, _)| log.as_str()).collect();
     let logs_file = dir.path().join("logs.json");
     std::fs::write(&logs_file, serde_json::to_string(&logs).unwrap()).unwrap();
     let run = std::process::Command::new("node")
@@ -429,7 +299,7 @@ fn paste_box_ranks_like_triage() {
         .unwrap();
     assert!(run.status.success(), "{}", describe(&run));
     let browser: Vec<serde_json::Value> = serde_json::from_slice(&run.stdout).unwrap();
-    for ((what, log, _), js) in EXCERPTS.iter().zip(&browser) {
+    for ((what, log, _), js) in excerpts.iter().zip(&browser) {
         let terms: Vec<String> = spark_docs::triage::terms(log)
             .into_iter()
             .map(|t| t.text)

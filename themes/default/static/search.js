@@ -9,7 +9,7 @@
 
   var script = document.currentScript || document.querySelector('script[src$="static/search.js"]');
   var base = script && script.src ? new URL(script.src, location.href).pathname.replace(/static\/search\.js$/, "") : "/";
-  var KINDS = ["recipe", "issue", "preset", "notebook", "script"];
+  var KINDS = ["recipe", "issue", "preset", "notebook", "script", "property"];
 
   var pagefindPromise = null;
   function pagefind() {
@@ -343,10 +343,12 @@
   }
 
   // Which pages contain a term, per Pagefind: the number of them (for rarity) and their hits.
+  // Spark property records are left out: a log goes to the pages that fix it.
   function termPages(term) {
-    return pagefind().then(function (pf) { return pf.search(term); }).then(function (res) {
+    return pagefind().then(function (pf) { return pf.search(term, { filters: { kind: { none: ["property"] } } }); }).then(function (res) {
       if (!res) return { df: 0, hits: [] };
       return Promise.all(res.results.slice(0, 40).map(function (r) { return r.data(); })).then(function (datas) {
+        datas = datas.filter(function (d) { return !(d.meta && d.meta.kind === "property"); });
         return {
           df: res.results.length,
           hits: datas.map(function (d) {
