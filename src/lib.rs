@@ -77,6 +77,10 @@ pub struct BuildReport {
     pub files: usize,
     pub findings: Vec<Finding>,
     pub millis: u128,
+    /// The stages before writing.
+    pub timings: Timings,
+    /// Writing the output and swapping it into place.
+    pub write_millis: u128,
 }
 
 /// Loads and links the site: the model every later stage reads.
@@ -93,10 +97,27 @@ pub fn check_site(
     opts: &BuildOptions,
     only: &[model::SourceKind],
 ) -> Result<(model::Site, Vec<Finding>), BuildError> {
+    check_site_timed(opts, only).map(|(site, findings, _)| (site, findings))
+}
+
+/// [`check_site`] with the time its two stages took (`load`, `check`, `total`).
+pub fn check_site_timed(
+    opts: &BuildOptions,
+    only: &[model::SourceKind],
+) -> Result<(model::Site, Vec<Finding>, Timings), BuildError> {
+    let started = Instant::now();
     let site = load_site(opts)?;
+    let load = started.elapsed().as_millis();
     let mut findings = check::run(&site);
     check::retain_kinds(&site, &mut findings, only);
-    Ok((site, findings))
+    let total = started.elapsed().as_millis();
+    let timings = Timings {
+        load,
+        check: total - load,
+        total,
+        ..Timings::default()
+    };
+    Ok((site, findings, timings))
 }
 
 /// Renders a loaded site's pages into the in-memory output (pages post-processed, plus raw and
@@ -286,6 +307,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         failed,
         output,
         site_wide_findings,
+        timings,
         ..
     } = staged;
     let root = site.config.root.clone();
@@ -299,7 +321,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let files = files?;
     findings.extend(site_wide_findings);
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
+    let writing = Instant::now();
     write::write_atomic(&out, &root, &files)?;
+    let write_millis = writing.elapsed().as_millis();
     if failed {
         return Err(BuildError::Content {
             root,
@@ -314,5 +338,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         root,
         findings,
         millis: started.elapsed().as_millis(),
+        timings,
+        write_millis,
     })
 }

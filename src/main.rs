@@ -18,8 +18,59 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "spark-docs", version, about, long_about, max_term_width = 100)]
 struct Cli {
+    /// When to colour diagnostics: `auto` colours a terminal unless NO_COLOR is set (non-empty);
+    /// CLICOLOR_FORCE (non-empty, not 0) colours in `auto` even when not a terminal.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    color: ColorWhen,
+    /// Print nothing but errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print how long each stage took (load, check, render, search and card, write).
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the global flags ask of every command's output.
+#[derive(Clone, Copy)]
+struct Output {
+    color: ColorWhen,
+    quiet: bool,
+    verbose: bool,
+}
+
+impl Output {
+    /// Whether to colour text written to stdout (`stdout`) or stderr.
+    fn color(self, stdout: bool) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        match self.color {
+            ColorWhen::Never => false,
+            ColorWhen::Always => true,
+            ColorWhen::Auto if set("NO_COLOR") => false,
+            ColorWhen::Auto
+                if set("CLICOLOR_FORCE")
+                    && std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") =>
+            {
+                true
+            }
+            ColorWhen::Auto if stdout => std::io::stdout().is_terminal(),
+            ColorWhen::Auto => std::io::stderr().is_terminal(),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -90,6 +141,21 @@ enum Command {
     ///
     /// Exit code 0 when a page matched, 1 when none did, 2 for usage errors.
     Triage(TriageArgs),
+    /// Print a shell completion script to stdout.
+    ///
+    /// bash: `spark-docs completions bash > ~/.local/share/bash-completion/completions/spark-docs`;
+    /// zsh: `spark-docs completions zsh > "${fpath[1]}/_spark-docs"`;
+    /// fish: `spark-docs completions fish > ~/.config/fish/completions/spark-docs.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout, or write one page per command into --dir.
+    Man {
+        /// Write spark-docs.1 and spark-docs-<command>.1 into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -310,9 +376,6 @@ struct BuildArgs {
     /// and each page shows its own in a banner. The exit code is still 1.
     #[arg(long)]
     keep_going: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 #[cfg(feature = "serve")]
@@ -355,16 +418,91 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let out = Output {
+        color: cli.color,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     match cli.command {
-        Command::Build(args) => build(args),
-        Command::Check(args) => check(args),
+        Command::Build(args) => build(args, out),
+        Command::Check(args) => check(args, out),
         #[cfg(feature = "serve")]
-        Command::Serve(args) => serve(args),
-        Command::Init(args) => init(args),
-        Command::New(args) => new(args),
+        Command::Serve(args) => serve(args, out),
+        Command::Init(args) => init(args, out),
+        Command::New(args) => new(args, out),
         Command::Rules(args) => rules(args),
         Command::Explain(args) => explain(args),
         Command::Triage(args) => triage(args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "spark-docs",
+                &mut out,
+            );
+            emit(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Man { dir } => man(dir),
+    }
+}
+
+/// The man pages: the top-level page to stdout, or every command's page into `dir`.
+fn man(dir: Option<PathBuf>) -> ExitCode {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let render = |cmd: clap::Command| -> std::io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(cmd).render(&mut buf)?;
+        Ok(buf)
+    };
+    let Some(dir) = dir else {
+        return match render(cmd) {
+            Ok(buf) => {
+                emit(&String::from_utf8_lossy(&buf));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    };
+    let mut pages = vec![("spark-docs.1".to_string(), cmd.clone())];
+    for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        // clap names are `&'static str`; the process ends right after writing the pages.
+        let name: &'static str = Box::leak(format!("spark-docs-{}", sub.get_name()).into());
+        pages.push((format!("{name}.1"), sub.clone().name(name)));
+    }
+    let written = std::fs::create_dir_all(&dir).and_then(|()| {
+        for (file, page) in pages {
+            std::fs::write(dir.join(&file), render(page)?)?;
+        }
+        Ok(())
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}: {e}", dir.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `-v`: the stage timings, one per line, on stderr.
+fn print_timings(t: &spark_docs::Timings, write_ms: Option<u128>) {
+    let mut rows = vec![("load", t.load), ("check", t.check)];
+    if t.render > 0 || t.site_wide > 0 {
+        rows.push(("render", t.render));
+        rows.push(("search + card", t.site_wide));
+    }
+    if let Some(w) = write_ms {
+        rows.push(("write", w));
+    }
+    rows.push(("total", t.total + write_ms.unwrap_or(0)));
+    eprintln!("stage           ms");
+    for (name, ms) in rows {
+        eprintln!("{name:<14} {ms:>5}");
     }
 }
 
@@ -472,7 +610,7 @@ fn triage(args: TriageArgs) -> ExitCode {
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+fn check(args: CheckArgs, out: Output) -> ExitCode {
     let root = match canonical_root(&args.root) {
         Ok(r) => r,
         Err(code) => return code,
@@ -483,23 +621,36 @@ fn check(args: CheckArgs) -> ExitCode {
         ..Default::default()
     };
     let only: Vec<spark_docs::model::SourceKind> = args.only.iter().map(|&k| k.into()).collect();
-    let (site, findings) = match spark_docs::check_site(&opts, &only) {
+    let (site, findings, timings) = match spark_docs::check_site_timed(&opts, &only) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(e.exit_code() as u8);
         }
     };
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let summary = diagnostics::summarize(&findings);
     match args.format {
-        Format::Human => emit(&site.render_findings(&findings, color)),
+        // -q: only errors, and no summary line when there are none.
+        Format::Human if out.quiet => {
+            let errors: Vec<_> = findings
+                .iter()
+                .filter(|f| f.severity == diagnostics::Severity::Error)
+                .cloned()
+                .collect();
+            if !errors.is_empty() {
+                emit(&site.render_findings(&errors, out.color(true)));
+            }
+        }
+        Format::Human => emit(&site.render_findings(&findings, out.color(true))),
         Format::Json => emit(&format!("{}\n", diagnostics::render_json(&findings))),
         Format::Github => emit(&diagnostics::render_github_at(
             &findings,
             &workspace_prefix(&site.config.root),
         )),
     }
-    let summary = diagnostics::summarize(&findings);
+    if out.verbose {
+        print_timings(&timings, None);
+    }
     if summary.errors > 0 || (args.strict && summary.warnings > 0) {
         ExitCode::from(1)
     } else {
@@ -507,7 +658,7 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn build(args: BuildArgs) -> ExitCode {
+fn build(args: BuildArgs, out: Output) -> ExitCode {
     let root = match canonical_root(&args.root) {
         Ok(r) => r,
         Err(code) => return code,
@@ -519,16 +670,19 @@ fn build(args: BuildArgs) -> ExitCode {
         base_url: args.base_url,
         keep_going: args.keep_going,
     };
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = out.color(false);
     match spark_docs::build(&opts) {
         Ok(report) => {
-            if !report.findings.is_empty() && !args.quiet {
+            if !report.findings.is_empty() && !out.quiet {
                 eprint!(
                     "{}",
                     diagnostics::render_human(&report.findings, &report.root, color)
                 );
             }
-            if !args.quiet {
+            if out.verbose {
+                print_timings(&report.timings, Some(report.write_millis));
+            }
+            if !out.quiet {
                 eprintln!(
                     "built {} pages ({} files) into {} in {} ms",
                     report.pages,
@@ -559,12 +713,12 @@ fn build(args: BuildArgs) -> ExitCode {
 }
 
 #[cfg(feature = "serve")]
-fn serve(args: ServeArgs) -> ExitCode {
+fn serve(args: ServeArgs, out: Output) -> ExitCode {
     let root = match canonical_root(&args.root) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = out.color(false);
     let opts = spark_docs::serve::ServeOptions {
         build: BuildOptions {
             root,
@@ -602,7 +756,7 @@ fn workspace_prefix(root: &std::path::Path) -> String {
     }
 }
 
-fn init(args: InitArgs) -> ExitCode {
+fn init(args: InitArgs, out: Output) -> ExitCode {
     let opts = spark_docs::scaffold::InitOptions {
         dir: args.dir.clone(),
         title: args.title,
@@ -623,7 +777,7 @@ fn init(args: InitArgs) -> ExitCode {
     for c in &outcome.created {
         println!("  {}", c.rel);
     }
-    let code = report_findings(&outcome);
+    let code = report_findings(&outcome, out);
     let dir = args.dir.display().to_string();
     let cd = if dir == "." {
         String::new()
@@ -662,11 +816,11 @@ fn shell_word(s: &str) -> String {
 }
 
 /// Prints the findings of the files a scaffold command wrote; exit code 1 on errors.
-fn report_findings(outcome: &spark_docs::scaffold::Outcome) -> ExitCode {
+fn report_findings(outcome: &spark_docs::scaffold::Outcome, out: Output) -> ExitCode {
     if outcome.findings.is_empty() {
         return ExitCode::SUCCESS;
     }
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = out.color(false);
     eprint!(
         "{}",
         diagnostics::render_human(&outcome.findings, &outcome.root, color)
@@ -679,7 +833,7 @@ fn report_findings(outcome: &spark_docs::scaffold::Outcome) -> ExitCode {
     }
 }
 
-fn new(args: NewArgs) -> ExitCode {
+fn new(args: NewArgs, out: Output) -> ExitCode {
     use spark_docs::scaffold;
     let result = match args.what {
         NewCommand::Recipe {
@@ -737,7 +891,7 @@ fn new(args: NewArgs) -> ExitCode {
             None => println!("created {}", c.rel),
         }
     }
-    let code = report_findings(&outcome);
+    let code = report_findings(&outcome, out);
     for c in outcome.created.iter().filter(|c| c.orphan) {
         if let Some(id) = &c.issue {
             println!(
