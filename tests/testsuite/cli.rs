@@ -5,6 +5,9 @@ use crate::support::*;
 
 const ESC: &str = "\u{1b}[";
 
+/// (extra arguments, environment, coloured?, what the case shows).
+type ColorCase<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], bool, &'a str);
+
 /// `check` of a fixture with errors, stdout piped (not a terminal), with `env` set.
 fn check_piped(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = spark_docs(["check", "--root"]);
@@ -18,7 +21,7 @@ fn check_piped(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
 
 #[test]
 fn color_follows_the_flag_then_no_color_then_clicolor_force() {
-    let cases: &[(&[&str], &[(&str, &str)], bool, &str)] = &[
+    let cases: &[ColorCase] = &[
         (&[], &[], false, "auto, piped: plain"),
         (&["--color", "always"], &[], true, "always"),
         (
