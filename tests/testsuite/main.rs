@@ -19,6 +19,7 @@ mod check_spark_props;
 mod check_values;
 mod content;
 mod diagnostics;
+mod html_safety;
 mod pdf;
 mod properties;
 mod rules;
