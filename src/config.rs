@@ -251,6 +251,26 @@ impl Config {
         Ok(config)
     }
 
+    /// The directories sources are read from (recipes, issues, notebooks, scripts, policies, and
+    /// the literal directories of the preset and chart globs), joined to the root.
+    pub fn source_dirs(&self) -> Vec<PathBuf> {
+        let s = &self.site.sources;
+        let dirs = [&s.recipes, &s.issues, &s.notebooks, &s.scripts, &s.policies];
+        let globbed = s.presets.iter().chain(&s.charts).map(|g| {
+            g.split('/')
+                .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
+                .collect::<Vec<_>>()
+                .join("/")
+        });
+        dirs.into_iter()
+            .flatten()
+            .cloned()
+            .chain(globbed)
+            .filter(|d| !d.is_empty() && d != ".")
+            .map(|d| self.root.join(d))
+            .collect()
+    }
+
     /// Checks every setting; returns the globs, compiled on the way.
     fn validate(&self) -> Result<ConfigGlobs, ConfigError> {
         let url = &self.site.base_url;

@@ -299,7 +299,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let files = files?;
     findings.extend(site_wide_findings);
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
-    write::write_atomic(&out, &root, &files)?;
+    write::write_atomic(&out, &root, &site.config.source_dirs(), &files)?;
     if failed {
         return Err(BuildError::Content {
             root,

@@ -20,6 +20,8 @@ pub enum WriteError {
     NotOurs(PathBuf),
     #[error("refusing to write the site into {0}: it contains the site sources")]
     ContainsRoot(PathBuf),
+    #[error("refusing to write the site into {out}: it is inside the source directory {sources}; the next build would read its own output")]
+    InsideSources { out: PathBuf, sources: PathBuf },
     #[error("writing {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -31,16 +33,27 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes `files` (output-relative path → bytes) as the new content of `out`.
+/// Writes `files` (output-relative path → bytes) as the new content of `out`. `source_dirs` are
+/// the directories sources are read from, which `out` must not be inside.
 pub fn write_atomic(
     out: &Path,
     root: &Path,
+    source_dirs: &[PathBuf],
     files: &crate::render::Output,
 ) -> Result<(), WriteError> {
     let out_abs = absolute(out);
     let root_abs = absolute(root);
     if root_abs.starts_with(&out_abs) {
         return Err(WriteError::ContainsRoot(out.to_path_buf()));
+    }
+    if let Some(dir) = source_dirs
+        .iter()
+        .find(|d| out_abs.starts_with(absolute(d)))
+    {
+        return Err(WriteError::InsideSources {
+            out: out.to_path_buf(),
+            sources: dir.clone(),
+        });
     }
     if out_abs.is_dir()
         && !out_abs.join(MARKER).exists()
@@ -186,9 +199,9 @@ mod tests {
         let out = dir.path().join("public");
         let mut files = crate::render::Output::new();
         files.insert("index.html".into(), b"one".to_vec());
-        write_atomic(&out, &root, &files).unwrap();
+        write_atomic(&out, &root, &[], &files).unwrap();
         files.insert("index.html".into(), b"two".to_vec());
-        write_atomic(&out, &root, &files).unwrap();
+        write_atomic(&out, &root, &[], &files).unwrap();
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -201,13 +214,19 @@ mod tests {
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("notes.txt"), "keep").unwrap();
         assert!(matches!(
-            write_atomic(&foreign, &root, &files),
+            write_atomic(&foreign, &root, &[], &files),
             Err(WriteError::NotOurs(_))
         ));
         assert!(matches!(
-            write_atomic(dir.path(), &root, &files),
+            write_atomic(dir.path(), &root, &[], &files),
             Err(WriteError::ContainsRoot(_))
         ));
+        let content = root.join("content");
+        assert!(matches!(
+            write_atomic(&content.join("public"), &root, &[content.clone()], &files),
+            Err(WriteError::InsideSources { .. })
+        ));
+        assert!(!content.exists());
     }
 
     /// A reader polling `out/index.html` while the site is rewritten again and again never finds
@@ -222,7 +241,7 @@ mod tests {
         let out = dir.path().join("public");
         let mut files = crate::render::Output::new();
         files.insert("index.html".into(), b"version 0".to_vec());
-        write_atomic(&out, &root, &files).unwrap();
+        write_atomic(&out, &root, &[], &files).unwrap();
         let done = Arc::new(AtomicBool::new(false));
         let (misses, reads) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
         let poller = {
@@ -242,7 +261,7 @@ mod tests {
         };
         for i in 1..=200 {
             files.insert("index.html".into(), format!("version {i}").into_bytes());
-            write_atomic(&out, &root, &files).unwrap();
+            write_atomic(&out, &root, &[], &files).unwrap();
         }
         done.store(true, Ordering::Relaxed);
         poller.join().unwrap();

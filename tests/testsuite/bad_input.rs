@@ -43,7 +43,11 @@ impl Case {
         assert_exit(output, code);
         let err = stderr(output);
         for needle in needles {
-            assert!(err.contains(needle), "{needle:?} not in:\n{}", describe(output));
+            assert!(
+                err.contains(needle),
+                "{needle:?} not in:\n{}",
+                describe(output)
+            );
         }
         assert!(
             snapshot(&self.s.out) == self.before,
@@ -107,7 +111,11 @@ fn yaml_alias_bomb() {
     let started = std::time::Instant::now();
     let out = c.build(&[]);
     c.assert_refused(&out, 1, &["content/recipes/ops/bomb.md:"]);
-    assert!(started.elapsed().as_secs() < 60, "the alias bomb took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "the alias bomb took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -133,7 +141,11 @@ fn symlink_loop() {
     c.assert_refused(
         &out,
         1,
-        &["error[file-unreadable]", "content/recipes/ops/loop", "symbolic link loop"],
+        &[
+            "error[file-unreadable]",
+            "content/recipes/ops/loop",
+            "symbolic link loop",
+        ],
     );
 }
 
@@ -148,8 +160,11 @@ fn symlink_escaping_the_site_root() {
         "---\ntitle: Secret\n---\n\nA file outside the site.\n",
     )
     .unwrap();
-    std::os::unix::fs::symlink(outside.join("secret.md"), c.path("content/recipes/ops/secret.md"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        outside.join("secret.md"),
+        c.path("content/recipes/ops/secret.md"),
+    )
+    .unwrap();
     std::os::unix::fs::symlink(&outside, c.path("content/recipes/outside")).unwrap();
     let out = c.build(&[]);
     c.assert_refused(
@@ -223,9 +238,17 @@ fn fifty_megabyte_markdown_file() {
     c.assert_refused(
         &out,
         1,
-        &["error[file-too-large]", "content/recipes/ops/giant.md", "the limit is"],
+        &[
+            "error[file-too-large]",
+            "content/recipes/ops/giant.md",
+            "the limit is",
+        ],
     );
-    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -248,7 +271,11 @@ fn out_dot_is_refused() {
         .current_dir(&elsewhere)
         .output()
         .unwrap();
-    c.assert_refused(&out, 2, &["refusing to replace", "not written by spark-docs"]);
+    c.assert_refused(
+        &out,
+        2,
+        &["refusing to replace", "not written by spark-docs"],
+    );
     assert_eq!(dir_entries(&elsewhere).len(), 1);
 }
 
@@ -259,7 +286,10 @@ fn toml_front_matter_with_a_type_error() {
     c.assert_refused(
         &out,
         1,
-        &["error[front-matter-invalid]", "content/recipes/ops/toml.md:1:"],
+        &[
+            "error[front-matter-invalid]",
+            "content/recipes/ops/toml.md:1:",
+        ],
     );
 }
 
@@ -283,7 +313,9 @@ fn directory_without_read_permission() {
     if fs::read_dir(&dir).is_ok() {
         // Running as root: permissions do not stop reading, so there is nothing to report.
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
-        eprintln!("SKIPPED directory_without_read_permission: this user reads 0o000 directories (root)");
+        eprintln!(
+            "SKIPPED directory_without_read_permission: this user reads 0o000 directories (root)"
+        );
         return;
     }
     let out = c.build(&[]);
@@ -302,7 +334,10 @@ fn two_recipes_with_the_same_slug() {
     c.assert_refused(
         &out,
         1,
-        &["error[url-conflict]", "content/recipes/ops/Restart_Driver.md"],
+        &[
+            "error[url-conflict]",
+            "content/recipes/ops/Restart_Driver.md",
+        ],
     );
 }
 
