@@ -223,7 +223,12 @@ mod tests {
         ));
         let content = root.join("content");
         assert!(matches!(
-            write_atomic(&content.join("public"), &root, &[content.clone()], &files),
+            write_atomic(
+                &content.join("public"),
+                &root,
+                std::slice::from_ref(&content),
+                &files
+            ),
             Err(WriteError::InsideSources { .. })
         ));
         assert!(!content.exists());

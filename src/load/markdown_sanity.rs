@@ -63,7 +63,7 @@ fn is_closed(block: &str) -> bool {
         return true;
     };
     let width = open.chars().take_while(|c| *c == fence_char).count();
-    match lines.last() {
+    match lines.next_back() {
         Some(last) => last.len() >= width && last.chars().all(|c| c == fence_char),
         None => false,
     }

@@ -7,7 +7,7 @@
 use crate::support::*;
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 /// A copy of `bad/base` whose previous output is in `out`, and that output's bytes.
