@@ -71,6 +71,34 @@ pub struct SiteConfig {
     /// `[check]`: how the checks run.
     #[serde(default)]
     pub check: CheckConfig,
+    /// `[markdown]`: how Markdown becomes HTML.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+}
+
+/// `[markdown]`: what raw HTML in Markdown may do.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// `"safe"` (default), `"all"` or `"none"`; see [`RawHtml`].
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// Raw HTML written in Markdown (`<details>`, `<kbd>`, `<script>` …). Whatever the policy,
+/// `javascript:`, `vbscript:` and `data:` URLs never become links or image sources.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Keep a short allow-list of harmless elements (`details`, `summary`, `kbd`, `br`, `sup`,
+    /// `sub`, `abbr`, `mark`, `ins`, `del` and other inline text elements) with only the `open`
+    /// and `title` attributes; escape every other tag so it shows as text.
+    #[default]
+    Safe,
+    /// Pass raw HTML through unchanged (scripts, iframes, event handlers): only for trusted authors.
+    All,
+    /// Escape every tag, so raw HTML shows as text.
+    None,
 }
 
 /// `[check]`: severity overrides, ignored paths, the placeholder pattern, shellcheck.
@@ -221,6 +249,26 @@ impl Config {
         config.globs = config.validate()?;
         config.validate_rule_codes(&text)?;
         Ok(config)
+    }
+
+    /// The directories sources are read from (recipes, issues, notebooks, scripts, policies, and
+    /// the literal directories of the preset and chart globs), joined to the root.
+    pub fn source_dirs(&self) -> Vec<PathBuf> {
+        let s = &self.site.sources;
+        let dirs = [&s.recipes, &s.issues, &s.notebooks, &s.scripts, &s.policies];
+        let globbed = s.presets.iter().chain(&s.charts).map(|g| {
+            g.split('/')
+                .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
+                .collect::<Vec<_>>()
+                .join("/")
+        });
+        dirs.into_iter()
+            .flatten()
+            .cloned()
+            .chain(globbed)
+            .filter(|d| !d.is_empty() && d != ".")
+            .map(|d| self.root.join(d))
+            .collect()
     }
 
     /// Checks every setting; returns the globs, compiled on the way.

@@ -322,7 +322,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     findings.extend(site_wide_findings);
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let writing = Instant::now();
-    write::write_atomic(&out, &root, &files)?;
+    write::write_atomic(&out, &root, &site.config.source_dirs(), &files)?;
     let write_millis = writing.elapsed().as_millis();
     if failed {
         return Err(BuildError::Content {

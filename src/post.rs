@@ -1,6 +1,8 @@
 //! post: a streaming rewrite of every produced page (lol_html) — heading anchors, the base path
 //! of `base_url` prefixed to every site-absolute `href`/`src`, and Spark property names in code
-//! linked to their entry on the `/properties/` reference pages.
+//! linked to their entry on the `/properties/` reference pages; and a last guard that removes
+//! every `href`/`src`/`action`/`formaction` holding a `javascript:`, `vbscript:` or (outside
+//! raster images) `data:` URL, whatever `[markdown] raw_html` let through.
 //!
 //! Decisions: property names are linked here, after highlighting, rather than in the highlighter,
 //! so inline code and every code block get the same treatment in one place; only whole names
@@ -9,6 +11,7 @@
 //! HTML is not seen by the `href` handler).
 
 use crate::model::properties::PropertyLinks;
+use crate::render::safe_html::{url_is_safe, UrlUse};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -68,7 +71,7 @@ pub fn rewrite(
         }));
     }
     handlers.extend(vec![
-        element!("[href], [src], form[action]", move |el| {
+        element!("[href], [src], [action], [formaction], [poster]", move |el| {
             let prefix = |v: &str| -> Option<String> {
                 if v.starts_with('/') && !v.starts_with("//") {
                     Some(format!("{base_path}{}", &v[1..]))
@@ -76,9 +79,17 @@ pub fn rewrite(
                     None
                 }
             };
-            for attr in ["href", "src", "action"] {
+            let image = el.tag_name() == "img";
+            for attr in ["href", "src", "action", "formaction", "poster"] {
                 if let Some(v) = el.get_attribute(attr) {
-                    if let Some(new) = prefix(&v) {
+                    let usage = if image && attr == "src" {
+                        UrlUse::Image
+                    } else {
+                        UrlUse::Link
+                    };
+                    if !url_is_safe(&v, usage) {
+                        el.remove_attribute(attr);
+                    } else if let Some(new) = prefix(&v) {
                         el.set_attribute(attr, &new)?;
                     }
                 }
@@ -163,6 +174,20 @@ mod tests {
         assert!(out.contains("href=\"#x\""));
         assert!(out.contains("src=\"/spark-docs/static/a.png\""));
         assert!(out.contains("<h2 id=\"a\">A<a class=\"anchor\" href=\"#a\""));
+    }
+
+    #[test]
+    fn removes_script_urls_from_any_element() {
+        let out = rewrite(
+            "<a href=\"java&#x09;script:x\">a</a><iframe src=\"JAVASCRIPT:x\"></iframe><form action=\"vbscript:x\"><button formaction=\"javascript:y\">b</button></form><img src=\"data:image/gif;base64,R0\"><a href=\"data:image/gif;base64,R0\">d</a><a href=\"/ok/\">ok</a>",
+            "/",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "<a>a</a><iframe></iframe><form><button>b</button></form><img src=\"data:image/gif;base64,R0\"><a>d</a><a href=\"/ok/\">ok</a>"
+        );
     }
 
     #[test]

@@ -1,5 +1,11 @@
 //! write: atomic output. The site is written into a temporary directory beside `--out`, then
 //! swapped into place; a failed build leaves the previous output untouched.
+//!
+//! Decisions: on Linux the swap is one `renameat2(RENAME_EXCHANGE)`, so `--out` never goes
+//! missing, not even for a moment (a web server or `rsync` reading it sees the old tree or the new
+//! one); the old tree, now at the temporary name, is removed afterwards. Where that call is not
+//! available (other systems, file systems without it) the old output is renamed aside and the new
+//! one renamed in: two renames, a gap of microseconds.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,6 +20,8 @@ pub enum WriteError {
     NotOurs(PathBuf),
     #[error("refusing to write the site into {0}: it contains the site sources")]
     ContainsRoot(PathBuf),
+    #[error("refusing to write the site into {out}: it is inside the source directory {sources}; the next build would read its own output")]
+    InsideSources { out: PathBuf, sources: PathBuf },
     #[error("writing {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -25,16 +33,27 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes `files` (output-relative path → bytes) as the new content of `out`.
+/// Writes `files` (output-relative path → bytes) as the new content of `out`. `source_dirs` are
+/// the directories sources are read from, which `out` must not be inside.
 pub fn write_atomic(
     out: &Path,
     root: &Path,
+    source_dirs: &[PathBuf],
     files: &crate::render::Output,
 ) -> Result<(), WriteError> {
     let out_abs = absolute(out);
     let root_abs = absolute(root);
     if root_abs.starts_with(&out_abs) {
         return Err(WriteError::ContainsRoot(out.to_path_buf()));
+    }
+    if let Some(dir) = source_dirs
+        .iter()
+        .find(|d| out_abs.starts_with(absolute(d)))
+    {
+        return Err(WriteError::InsideSources {
+            out: out.to_path_buf(),
+            sources: dir.clone(),
+        });
     }
     if out_abs.is_dir()
         && !out_abs.join(MARKER).exists()
@@ -70,37 +89,83 @@ pub fn write_atomic(
     )
     .map_err(io_err(tmp.path()))?;
     let staged = tmp.keep();
-    if out_abs.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(&parent)
-            .map_err(io_err(&parent))?;
-        let old_path = old.keep();
-        // rename() onto an existing empty directory works on Unix; the old output moves aside.
-        std::fs::rename(&out_abs, &old_path).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staged);
-            WriteError::Io {
-                path: out_abs.clone(),
-                source: e,
-            }
-        })?;
-        if let Err(e) = std::fs::rename(&staged, &out_abs) {
-            let _ = std::fs::rename(&old_path, &out_abs);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(WriteError::Io {
-                path: out_abs,
-                source: e,
-            });
-        }
-        let _ = std::fs::remove_dir_all(&old_path);
-    } else if let Err(e) = std::fs::rename(&staged, &out_abs) {
+    let result = if out_abs.exists() {
+        replace(&staged, &out_abs, &parent, &name)
+    } else {
+        std::fs::rename(&staged, &out_abs).map_err(io_err(&out_abs))
+    };
+    if result.is_err() {
         let _ = std::fs::remove_dir_all(&staged);
+    }
+    result
+}
+
+/// Puts `staged` in place of the existing directory `out`, then removes the old tree.
+fn replace(staged: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
+    if exchange(staged, out).is_ok() {
+        // `staged` now holds the previous output.
+        let _ = std::fs::remove_dir_all(staged);
+        return Ok(());
+    }
+    let old = tempfile::Builder::new()
+        .prefix(&format!(".{name}.old-"))
+        .tempdir_in(parent)
+        .map_err(io_err(parent))?;
+    let old_path = old.keep();
+    // rename() onto an existing empty directory works on Unix; the old output moves aside.
+    std::fs::rename(out, &old_path).map_err(|e| {
+        let _ = std::fs::remove_dir(&old_path);
+        WriteError::Io {
+            path: out.to_path_buf(),
+            source: e,
+        }
+    })?;
+    if let Err(e) = std::fs::rename(staged, out) {
+        let _ = std::fs::rename(&old_path, out);
         return Err(WriteError::Io {
-            path: out_abs,
+            path: out.to_path_buf(),
             source: e,
         });
     }
+    let _ = std::fs::remove_dir_all(&old_path);
     Ok(())
+}
+
+/// Atomically exchanges two existing paths (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// No atomic exchange here: the caller falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -134,9 +199,9 @@ mod tests {
         let out = dir.path().join("public");
         let mut files = crate::render::Output::new();
         files.insert("index.html".into(), b"one".to_vec());
-        write_atomic(&out, &root, &files).unwrap();
+        write_atomic(&out, &root, &[], &files).unwrap();
         files.insert("index.html".into(), b"two".to_vec());
-        write_atomic(&out, &root, &files).unwrap();
+        write_atomic(&out, &root, &[], &files).unwrap();
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -149,12 +214,70 @@ mod tests {
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("notes.txt"), "keep").unwrap();
         assert!(matches!(
-            write_atomic(&foreign, &root, &files),
+            write_atomic(&foreign, &root, &[], &files),
             Err(WriteError::NotOurs(_))
         ));
         assert!(matches!(
-            write_atomic(dir.path(), &root, &files),
+            write_atomic(dir.path(), &root, &[], &files),
             Err(WriteError::ContainsRoot(_))
         ));
+        let content = root.join("content");
+        assert!(matches!(
+            write_atomic(
+                &content.join("public"),
+                &root,
+                std::slice::from_ref(&content),
+                &files
+            ),
+            Err(WriteError::InsideSources { .. })
+        ));
+        assert!(!content.exists());
+    }
+
+    /// A reader polling `out/index.html` while the site is rewritten again and again never finds
+    /// it missing, and always reads one whole version.
+    #[test]
+    fn output_never_goes_missing_during_swaps() {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir(&root).unwrap();
+        let out = dir.path().join("public");
+        let mut files = crate::render::Output::new();
+        files.insert("index.html".into(), b"version 0".to_vec());
+        write_atomic(&out, &root, &[], &files).unwrap();
+        let done = Arc::new(AtomicBool::new(false));
+        let (misses, reads) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let poller = {
+            let (done, misses, reads) = (done.clone(), misses.clone(), reads.clone());
+            let index = out.join("index.html");
+            std::thread::spawn(move || {
+                while !done.load(Ordering::Relaxed) {
+                    match std::fs::read(&index) {
+                        Ok(b) if b.starts_with(b"version ") => {}
+                        _ => {
+                            misses.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    reads.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        };
+        for i in 1..=200 {
+            files.insert("index.html".into(), format!("version {i}").into_bytes());
+            write_atomic(&out, &root, &[], &files).unwrap();
+        }
+        done.store(true, Ordering::Relaxed);
+        poller.join().unwrap();
+        assert!(reads.load(Ordering::Relaxed) > 0);
+        if cfg!(target_os = "linux") {
+            assert_eq!(misses.load(Ordering::Relaxed), 0, "index.html went missing");
+        }
+        assert_eq!(
+            std::fs::read(out.join("index.html")).unwrap(),
+            b"version 200"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

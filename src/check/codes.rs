@@ -120,6 +120,8 @@ registry! {
     FileUnreadable "file-unreadable" Load Fixed(Error), "a source file, directory or symlink that cannot be read (permissions, dangling links, loops)";
     FileNotUtf8 "file-not-utf8" Load Fixed(Error), "a source file that is not valid UTF-8";
     FileTooLarge "file-too-large" Load Fixed(Error), "a source file over the size limit";
+    FileEmpty "file-empty" Load Fixed(Error), "a recipe or issue file with no content at all";
+    FenceUnclosed "fence-unclosed" Load Fixed(Error), "a Markdown code fence that is never closed, so the rest of the page renders as code";
     FrontMatterInvalid "front-matter-invalid" Load Fixed(Error), "front matter that is not valid YAML or has a field of the wrong type";
     UrlConflict "url-conflict" Load Fixed(Error), "two sources that would be written to the same URL";
     ChartInvalid "chart-invalid" Load Fixed(Error), "a chart directory whose Chart.yaml, values.yaml or values.schema.json cannot be loaded";

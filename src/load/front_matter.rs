@@ -18,6 +18,18 @@ pub struct Split<'a> {
 /// reported and the whole file treated as body.
 pub fn split<'a>(text: &'a str, rel: &str, findings: &mut Vec<Finding>) -> Split<'a> {
     let first = text.lines().next().unwrap_or("");
+    if first.trim_end() == "+++" {
+        findings.push(
+            Finding::error(
+                Code::FrontMatterInvalid,
+                rel,
+                1,
+                1,
+                "TOML front matter (`+++`) is not supported; the block would be published as text",
+            )
+            .with_help("write the front matter as YAML between `---` lines (`title: …`)"),
+        );
+    }
     if first.trim_end() != "---" {
         return Split {
             yaml: None,

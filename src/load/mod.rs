@@ -4,6 +4,7 @@
 use crate::check::codes::Code;
 pub mod chart;
 pub mod front_matter;
+pub mod markdown_sanity;
 pub mod notebook;
 pub mod preset;
 pub mod recipe;
@@ -248,14 +249,21 @@ pub fn read_tree(
 ) -> Vec<SourceFile> {
     let base = root.join(dir);
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(&base)
+    let inside = InsideRoot::new(root);
+    let mut walker = walkdir::WalkDir::new(&base)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         match entry {
             Ok(e) => {
+                if !inside.check(root, &e, findings) {
+                    if e.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
                 if !e.file_type().is_file() {
                     continue;
                 }
@@ -283,6 +291,46 @@ pub fn read_tree(
     files
 }
 
+/// The site root, resolved once, that symbolic links must not lead out of: a link to a file or
+/// directory elsewhere (`/etc`, a home directory) is reported and not followed, so a site never
+/// publishes what lies outside its repository.
+struct InsideRoot(Option<PathBuf>);
+
+impl InsideRoot {
+    fn new(root: &Path) -> InsideRoot {
+        InsideRoot(root.canonicalize().ok())
+    }
+
+    /// `false` (with a finding) when `entry` is a symbolic link leading outside the root.
+    fn check(&self, root: &Path, entry: &walkdir::DirEntry, findings: &mut Vec<Finding>) -> bool {
+        let Some(canonical_root) = &self.0 else {
+            return true;
+        };
+        if !entry.path_is_symlink() {
+            return true;
+        }
+        match entry.path().canonicalize() {
+            Ok(target) if !target.starts_with(canonical_root) => {
+                findings.push(
+                    Finding::error(
+                        Code::FileUnreadable,
+                        rel_path(root, entry.path()),
+                        0,
+                        0,
+                        format!(
+                            "symbolic link to {}, outside the site root; not read",
+                            target.display()
+                        ),
+                    )
+                    .with_help("copy the file into the site, or point the link inside it"),
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+}
+
 /// Expands the compiled globs `set` (relative to root) to matching directories (`dirs`) or files, sorted.
 pub fn expand_globs(
     root: &Path,
@@ -308,16 +356,24 @@ pub fn expand_globs(
     starts.sort();
     starts.dedup();
     let mut found = Vec::new();
+    let inside = InsideRoot::new(root);
     for start in starts {
         if !start.exists() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&start)
+        let mut walker = walkdir::WalkDir::new(&start)
             .follow_links(true)
             .sort_by_file_name()
-        {
+            .into_iter();
+        while let Some(entry) = walker.next() {
             match entry {
                 Ok(e) => {
+                    if !inside.check(root, &e, findings) {
+                        if e.file_type().is_dir() {
+                            walker.skip_current_dir();
+                        }
+                        continue;
+                    }
                     let is_match = if dirs {
                         e.file_type().is_dir()
                     } else {

@@ -299,7 +299,11 @@ fn split_ids(value: &str) -> Vec<String> {
 
 /// Loads a recipe; `dir` is the configured recipes directory (category = first level below it).
 pub fn load_recipe(file: SourceFile, dir: &Path, findings: &mut Vec<Finding>) -> Option<Recipe> {
+    if super::markdown_sanity::is_empty(&file.text, &file.rel, findings) {
+        return None;
+    }
     let split = front_matter::split(&file.text, &file.rel, findings);
+    super::markdown_sanity::check_fences(split.body, split.body_line, &file.rel, findings);
     let front: RecipeFront = match split.yaml {
         Some(y) => front_matter::parse(y, &file.rel, findings)?,
         None => RecipeFront::default(),
@@ -452,7 +456,11 @@ fn yaml_scalar_text(v: &serde_yaml_ng::Value) -> String {
 /// Loads an issue. Its ID comes from front matter `id`, else a heading `# ISSUE-025: Title`,
 /// else the file name `ISSUE-025-slug.md`; a file with none of these is reported.
 pub fn load_issue(file: SourceFile, findings: &mut Vec<Finding>) -> Option<Issue> {
+    if super::markdown_sanity::is_empty(&file.text, &file.rel, findings) {
+        return None;
+    }
     let split = front_matter::split(&file.text, &file.rel, findings);
+    super::markdown_sanity::check_fences(split.body, split.body_line, &file.rel, findings);
     let front: IssueFront = match split.yaml {
         Some(y) => front_matter::parse(y, &file.rel, findings)?,
         None => IssueFront::default(),

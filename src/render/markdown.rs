@@ -1,7 +1,11 @@
 //! Markdown → HTML: heading ids and the table of contents, highlighted code blocks, GitHub
 //! admonitions, issue IDs turned into links, and relative links to sources rewritten to page URLs.
+//! Raw HTML goes through the site's `[markdown] raw_html` policy and links or images with a
+//! script URL lose their target (see `safe_html`) before anything else looks at the events.
 
 use super::highlight;
+use super::safe_html::{filter_raw_html, url_is_safe, UrlUse};
+use crate::config::RawHtml;
 use crate::load::recipe::markdown_options;
 use crate::model::anchors::resolve_relative;
 use crate::util::slug::{heading_id, unique_id};
@@ -32,6 +36,55 @@ pub struct LinkContext<'a> {
     pub file_urls: &'a HashMap<String, String>,
     /// Known issue IDs (upper case).
     pub issue_ids: &'a HashSet<String>,
+    /// What raw HTML may do (`[markdown] raw_html`).
+    pub raw_html: RawHtml,
+}
+
+/// The parser's events with raw HTML filtered by `policy` (an HTML block as one piece, so a
+/// comment or tag spanning lines is seen whole), and links and images whose URL could run a
+/// script reduced to their text.
+fn safe_events<'a>(parser: impl Iterator<Item = Event<'a>>, policy: RawHtml) -> Vec<Event<'a>> {
+    let mut events = Vec::new();
+    let mut html_block: Option<String> = None;
+    // For each open link or image: whether its start was dropped.
+    let mut dropped: Vec<bool> = Vec::new();
+    for event in parser {
+        match event {
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::End(TagEnd::HtmlBlock) => {
+                let raw = html_block.take().unwrap_or_default();
+                events.push(Event::Html(CowStr::from(filter_raw_html(&raw, policy))));
+            }
+            Event::Html(h) => match html_block.as_mut() {
+                Some(block) => block.push_str(&h),
+                None => events.push(Event::Html(CowStr::from(filter_raw_html(&h, policy)))),
+            },
+            Event::InlineHtml(h) => {
+                events.push(Event::InlineHtml(CowStr::from(filter_raw_html(&h, policy))))
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let unsafe_url = !url_is_safe(dest_url, UrlUse::Link);
+                dropped.push(unsafe_url);
+                if !unsafe_url {
+                    events.push(event);
+                }
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                let unsafe_url = !url_is_safe(dest_url, UrlUse::Image);
+                dropped.push(unsafe_url);
+                if !unsafe_url {
+                    events.push(event);
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if !dropped.pop().unwrap_or(false) {
+                    events.push(event);
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    events
 }
 
 fn alert_title(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -85,7 +138,7 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut seen_heading = false;
     let mut link_depth = 0usize;
-    let mut iter = Parser::new_ext(body, markdown_options());
+    let mut iter = safe_events(Parser::new_ext(body, markdown_options()), ctx.raw_html).into_iter();
     let mut code: Option<(String, String)> = None;
     while let Some(event) = iter.next() {
         match event {
@@ -234,6 +287,7 @@ mod tests {
             source_rel: "content/recipes/ops/a.md",
             file_urls: urls,
             issue_ids: ids,
+            raw_html: RawHtml::Safe,
         }
     }
 
@@ -260,5 +314,36 @@ mod tests {
         assert!(r.html.contains("markdown-alert-warning"));
         assert_eq!(r.toc.len(), 2);
         assert_eq!(render("## Only\n", &ctx(&urls, &ids)).toc.len(), 1);
+    }
+
+    #[test]
+    fn script_urls_and_unsafe_html_never_reach_the_page() {
+        let (urls, ids) = (HashMap::new(), HashSet::new());
+        let r = render(
+            "## [head](JaVaScRiPt:alert(1)) <script>h()</script>\n\n[a](javascript:alert(1)) <java\tscript:x> [b](&#106;avascript:x) [ok](https://example.org/)\n\n![img](data:text/html,x) ![png](data:image/png;base64,AAAA)\n\n<div onclick=\"x()\">\n<details open>\n<summary>More</summary>\n<!-- spark-docs-ignore: all -->\n</details>\n</div>\n\nPress <kbd>Ctrl</kbd> <iframe src=x></iframe>\n",
+            &ctx(&urls, &ids),
+        );
+        let html = r.html.to_ascii_lowercase();
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<iframe"), "{html}");
+        assert!(!html.contains("<div onclick"), "{html}");
+        assert!(!html.contains("data:text"), "{html}");
+        assert!(!html.contains("<!--"), "{html}");
+        assert!(html.contains("&lt;script&gt;h()&lt;/script&gt;"), "{html}");
+        assert!(html.contains(">head"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.org/\">ok</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<img src=\"data:image/png;base64,aaaa\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<details open>\n<summary>more</summary>"),
+            "{html}"
+        );
+        assert!(html.contains("press <kbd>ctrl</kbd> &lt;iframe"), "{html}");
     }
 }

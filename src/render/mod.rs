@@ -6,6 +6,7 @@ pub mod highlight;
 pub mod markdown;
 mod properties;
 pub mod quickref;
+pub mod safe_html;
 pub mod templates;
 
 use crate::diagnostics::Finding;
@@ -170,6 +171,7 @@ impl Ctx<'_> {
             source_rel: rel,
             file_urls: &self.site.file_urls,
             issue_ids: &self.issue_ids,
+            raw_html: self.site.config.site.markdown.raw_html,
         }
     }
 

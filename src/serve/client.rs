@@ -1,12 +1,14 @@
 //! The snippet injected before `</body>` of every served page: the page's state (server
 //! instance, site generation, the current build error) as JSON, and the live-reload client.
 
-use super::http::{Current, EVENTS_PATH};
+use super::http::{Current, CLIENT_PATH, EVENTS_PATH};
 
-const CLIENT_JS: &str = include_str!("client.js");
+/// The live-reload client, served at [`CLIENT_PATH`].
+pub const CLIENT_JS: &str = include_str!("client.js");
 
-/// `<script type="application/json">` state + `<script>` client. The JSON has every `<` escaped,
-/// so no finding text can close the script element.
+/// `<script type="application/json">` state (data, which a Content-Security-Policy does not
+/// block) + `<script src>` of the client. The JSON has every `<` escaped, so no finding text can
+/// close the script element.
 pub fn snippet(instance: &str, current: &Current) -> String {
     let state = format!(
         "{{\"instance\":{},\"generation\":{},\"events\":{},\"error\":{}}}",
@@ -17,7 +19,7 @@ pub fn snippet(instance: &str, current: &Current) -> String {
     )
     .replace('<', "\\u003c");
     format!(
-        "<script type=\"application/json\" id=\"__spark-docs-state\">{state}</script>\n<script>{CLIENT_JS}</script>\n"
+        "<script type=\"application/json\" id=\"__spark-docs-state\">{state}</script>\n<script src=\"{CLIENT_PATH}\"></script>\n"
     )
 }
 

@@ -18,6 +18,10 @@ use tokio::sync::{mpsc, watch};
 /// The path of the live-reload event stream (Server-Sent Events), outside the site's prefix.
 pub const EVENTS_PATH: &str = "/__spark-docs/events";
 
+/// The path of the live-reload client script, outside the site's prefix. A file rather than an
+/// inline script, so pages keep their Content-Security-Policy (`script-src 'self'`) under `serve`.
+pub const CLIENT_PATH: &str = "/__spark-docs/client.js";
+
 /// What is being served right now.
 pub struct Current {
     pub files: Arc<Files>,
@@ -117,6 +121,8 @@ pub enum Route {
     File(String),
     /// The live-reload event stream.
     Events,
+    /// The live-reload client script.
+    Client,
     /// A redirect (`/` → the base path, a directory without its trailing slash).
     Redirect(StatusCode, String),
     /// Not in the site: the site's 404 page.
@@ -183,6 +189,9 @@ pub fn normalize(raw: &str) -> Result<String, &'static str> {
 pub fn route(raw_path: &str, query: Option<&str>, base_path: &str, files: &Files) -> Route {
     if raw_path == EVENTS_PATH {
         return Route::Events;
+    }
+    if raw_path == CLIENT_PATH {
+        return Route::Client;
     }
     let path = match normalize(raw_path) {
         Ok(p) => p,
@@ -316,6 +325,12 @@ pub async fn handle(
             r
         }
         Route::Events => events(&shared, head),
+        Route::Client => response(
+            StatusCode::OK,
+            content_type(CLIENT_PATH),
+            Bytes::from_static(super::client::CLIENT_JS.as_bytes()),
+            head,
+        ),
     })
 }
 

@@ -55,10 +55,26 @@ const ruSite = `http://127.0.0.1:${port}/ru-site/`;
 let failures = 0;
 const failedRequests = [];
 const consoleErrors = [];
+const cspViolations = [];
+const pagesWithoutCsp = [];
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // Every Content-Security-Policy violation (the theme's meta tag must allow everything the
+  // theme's and Pagefind's scripts do) reaches the test through a console message.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.log(`CSP-VIOLATION ${e.effectiveDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
   const page = await context.newPage();
+  page.on("console", (m) => { if (m.text().startsWith("CSP-VIOLATION")) cspViolations.push(`${page.url()}: ${m.text()}`); });
+  page.on("load", async () => {
+    try {
+      const csp = await page.$('meta[http-equiv="Content-Security-Policy"]');
+      if (!csp) pagesWithoutCsp.push(page.url());
+    } catch (e) { /* the page navigated on */ }
+  });
   page.on("response", (r) => { if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`); });
   page.on("requestfailed", (r) => failedRequests.push(`failed ${r.url()} ${r.failure()?.errorText || ""}`));
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
@@ -284,6 +300,12 @@ if (process.env.SEARCH_SCREENSHOTS) {
 await check("no request failed (bundle found under the sub-path, offline)", async () => {
   const bad = failedRequests.filter((r) => !/favicon/.test(r));
   assert(bad.length === 0, bad.join("\n"));
+});
+await check("every page carries the theme's Content-Security-Policy", async () => {
+  assert(pagesWithoutCsp.length === 0, pagesWithoutCsp.join("\n"));
+});
+await check("no Content-Security-Policy violation (search, paste box, theme scripts)", async () => {
+  assert(cspViolations.length === 0, cspViolations.join("\n"));
 });
 await check("no JavaScript errors", async () => {
   assert(consoleErrors.length === 0, consoleErrors.join("\n"));

@@ -9,6 +9,7 @@
 
 mod support;
 
+mod bad_input;
 mod build;
 mod check_adopted;
 mod check_lang;
@@ -20,6 +21,7 @@ mod check_values;
 mod cli;
 mod content;
 mod diagnostics;
+mod html_safety;
 mod pdf;
 mod properties;
 mod rules;

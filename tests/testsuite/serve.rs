@@ -327,6 +327,21 @@ fn serves_the_site_under_the_base_path_with_content_types() {
         html.contains("id=\"__spark-docs-state\""),
         "live-reload client not injected"
     );
+    // The client is a file, not an inline script: the pages' CSP allows only 'self' scripts.
+    assert!(
+        html.contains("<script src=\"/__spark-docs/client.js\"></script>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<script>"),
+        "an inline script in a served page"
+    );
+    let client = s.get("/__spark-docs/client.js");
+    assert_eq!(
+        (client.status, client.content_type()),
+        (200, "text/javascript; charset=utf-8")
+    );
+    assert!(client.text().contains("EventSource"));
     assert_eq!(
         home.header("content-length")
             .map(|l| l.parse::<usize>().unwrap()),

@@ -1,6 +1,7 @@
 /* spark-docs default theme: small progressive enhancements, no dependencies, works offline.
  * - theme toggle (localStorage "spark-docs-theme", data-theme on <html>)
  * - sidebar drawer on small screens
+ * - print buttons ([data-print])
  * - copy buttons on code blocks
  * - "On this page" highlight of the current section
  * - /issues/: filter the table by status, severity and text, mirrored in the URL query */
@@ -325,8 +326,16 @@
     });
   }
 
+  // Buttons marked data-print print the page (no inline onclick: the CSP forbids it).
+  function initPrint() {
+    $all("[data-print]").forEach(function (btn) {
+      btn.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   function init() {
     initTheme();
+    initPrint();
     initDescriptions();
     initMenu();
     initCopy();
