@@ -449,6 +449,7 @@ mod tests {
             values_file: None,
             schema,
             schema_file: None,
+            templates: None,
         }
     }
 

@@ -24,6 +24,7 @@
 
 mod interface;
 mod merge;
+pub mod templates;
 
 pub use interface::{Dep, Interface, Lookup, Node};
 pub use merge::{coalesce, merge};
