@@ -27,6 +27,7 @@ mod merge;
 pub mod templates;
 
 pub use interface::{Dep, Interface, Lookup, Node};
+pub use templates::Reads;
 pub use merge::{coalesce, merge};
 
 use super::Site;
@@ -154,6 +155,43 @@ impl Dependencies {
     }
 }
 
+/// What the templates of every chart read, scanned once when the model is built; `None` for a
+/// chart without a `templates/` directory.
+#[derive(Debug, Default)]
+pub struct TemplateReads {
+    listed: Vec<Option<Reads>>,
+    vendored: Vec<Option<Reads>>,
+}
+
+impl TemplateReads {
+    pub fn scan(charts: &[Chart], subcharts: &[Chart]) -> TemplateReads {
+        let of = |chart: &Chart| {
+            chart.templates.as_ref().map(|t| {
+                Reads::scan(
+                    t,
+                    chart
+                        .dependencies
+                        .iter()
+                        .filter_map(|d| d.condition.as_deref()),
+                )
+            })
+        };
+        TemplateReads {
+            listed: charts.iter().map(of).collect(),
+            vendored: subcharts.iter().map(of).collect(),
+        }
+    }
+
+    /// What a chart's templates read (`None`: the chart has no templates).
+    pub fn of(&self, id: ChartId) -> Option<&Reads> {
+        match id {
+            ChartId::Listed(i) => self.listed.get(i),
+            ChartId::Vendored(i) => self.vendored.get(i),
+        }
+        .and_then(Option::as_ref)
+    }
+}
+
 impl Site {
     /// A chart by id.
     pub fn chart(&self, id: ChartId) -> &Chart {
@@ -186,9 +224,10 @@ impl Site {
             .map(|d| Dep {
                 key: &d.key,
                 chart: d.chart.map(|c| self.chart(c)),
+                reads: d.chart.and_then(|c| self.template_reads.of(c)),
             })
             .collect();
-        Interface::new(self.chart(id), deps)
+        Interface::new(self.chart(id), self.template_reads.of(id), deps)
     }
 
     /// The values a preset installs with, as Helm computes them: its chart's defaults with the
