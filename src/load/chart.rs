@@ -152,11 +152,7 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
 }
 
 /// Reads every file under a chart's `templates/` directory (sorted, so scans are reproducible).
-fn load_templates(
-    root: &Path,
-    dir: &Path,
-    findings: &mut Vec<Finding>,
-) -> Option<Vec<SourceFile>> {
+fn load_templates(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Option<Vec<SourceFile>> {
     if !dir.is_dir() {
         return None;
     }

@@ -27,8 +27,8 @@ mod merge;
 pub mod templates;
 
 pub use interface::{Dep, Interface, Lookup, Node};
-pub use templates::Reads;
 pub use merge::{coalesce, merge};
+pub use templates::Reads;
 
 use super::Site;
 use crate::load::Chart;

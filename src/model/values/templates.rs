@@ -32,7 +32,10 @@ pub static NOTHING_READ: Reads = Reads {
 impl Reads {
     /// Scans a chart's templates; `conditions` are the Chart.yaml dependency conditions (values
     /// paths Helm itself reads).
-    pub fn scan<'t>(templates: &[SourceFile], conditions: impl IntoIterator<Item = &'t str>) -> Reads {
+    pub fn scan<'t>(
+        templates: &[SourceFile],
+        conditions: impl IntoIterator<Item = &'t str>,
+    ) -> Reads {
         let mut scan = Scan::default();
         let mut top: Vec<Vec<Vec<Tok>>> = Vec::new();
         for file in templates {
@@ -184,7 +187,11 @@ fn lex(s: &str) -> (Vec<Tok>, usize) {
                     }
                     v.push(c);
                 }
-                toks.push(if quote == '\'' { Tok::Other } else { Tok::Str(v) });
+                toks.push(if quote == '\'' {
+                    Tok::Other
+                } else {
+                    Tok::Str(v)
+                });
             }
             '.' => {
                 let f = fields(&mut i);
@@ -398,7 +405,11 @@ impl Scan {
                 }
                 "if" | "with" | "range" | "block" => {
                     let outer = stack.last().map(|s| s.dot.clone()).unwrap_or(Dot::Unknown);
-                    let rest = if kw == "block" { a.get(2..).unwrap_or(&[]) } else { rest };
+                    let rest = if kw == "block" {
+                        a.get(2..).unwrap_or(&[])
+                    } else {
+                        rest
+                    };
                     let value = self.statement(rest, &mut stack, kw == "range");
                     let dot = match kw {
                         "with" | "block" => value,
@@ -416,7 +427,10 @@ impl Scan {
                         Some(Tok::Ident(k)) => k.as_str(),
                         _ => "",
                     };
-                    let outer = stack.last().map(|s| s.outer.clone()).unwrap_or(Dot::Unknown);
+                    let outer = stack
+                        .last()
+                        .map(|s| s.outer.clone())
+                        .unwrap_or(Dot::Unknown);
                     if let Some(top) = stack.last_mut() {
                         top.dot = outer.clone();
                     }
@@ -441,7 +455,11 @@ impl Scan {
             .iter()
             .position(|t| matches!(t, Tok::Declare | Tok::Assign));
         let (vars, pipeline) = match decl {
-            Some(p) if toks[..p].iter().all(|t| matches!(t, Tok::Var(_, f) if f.is_empty()) || *t == Tok::Comma) => {
+            Some(p)
+                if toks[..p]
+                    .iter()
+                    .all(|t| matches!(t, Tok::Var(_, f) if f.is_empty()) || *t == Tok::Comma) =>
+            {
                 (&toks[..p], &toks[p + 1..])
             }
             _ => (&toks[..0], toks),
@@ -475,7 +493,8 @@ impl Scan {
         let mut commands: Vec<(Vec<Operand>, bool)> = Vec::new();
         loop {
             let cmd = self.command(toks, pos, stack);
-            let is_whole_fn = matches!(cmd.first(), Some(Operand::Ident(f)) if WHOLE.contains(&f.as_str()));
+            let is_whole_fn =
+                matches!(cmd.first(), Some(Operand::Ident(f)) if WHOLE.contains(&f.as_str()));
             commands.push((cmd, is_whole_fn));
             match toks.get(*pos) {
                 Some(Tok::Pipe) => *pos += 1,
@@ -750,9 +769,23 @@ name: {{ $.Values.name | quote }}
     #[test]
     fn never_panics_on_garbage() {
         for t in [
-            "{{", "}}", "{{ $ }}", "{{ . }}", "{{ ( }}", "{{ ) }}", "{{ \"unterminated }}",
-            "{{- end }}{{ end }}", "{{ else with }}", "{{ index }}", "{{ :=  }}", "{{ $a, := x }}",
-            "{{ define }}", "{{ include }}", "{{/* open", "{{ 'x' .5 1.5 }}", "{{ .a.",
+            "{{",
+            "}}",
+            "{{ $ }}",
+            "{{ . }}",
+            "{{ ( }}",
+            "{{ ) }}",
+            "{{ \"unterminated }}",
+            "{{- end }}{{ end }}",
+            "{{ else with }}",
+            "{{ index }}",
+            "{{ :=  }}",
+            "{{ $a, := x }}",
+            "{{ define }}",
+            "{{ include }}",
+            "{{/* open",
+            "{{ 'x' .5 1.5 }}",
+            "{{ .a.",
         ] {
             scan(&[t]);
         }
