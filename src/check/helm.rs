@@ -767,6 +767,12 @@ pub fn check(cx: &Context) -> Vec<Finding> {
         tokenized.push((b, tokens));
     }
     for b in &blocks {
+        if let Some(name) = super::values::block_file_name(b.block) {
+            written
+                .entry(b.file)
+                .or_default()
+                .insert(name.trim_start_matches("./").to_string());
+        }
         for a in &b.block.attrs {
             let name = a
                 .split_once('=')

@@ -15,6 +15,7 @@ mod page_blocks;
 mod schema;
 mod yaml_index;
 
+pub(super) use page_blocks::block_file_name;
 pub use yaml_index::YamlIndex;
 
 use super::Context;
@@ -255,9 +256,8 @@ impl PresetCheck<'_> {
                 line,
                 col,
                 format!(
-                    "`{}` is declared in {} but no template of chart `{chart}` reads it: Helm accepts it and nothing happens",
+                    "`{}` is declared in chart `{chart}`'s values, but none of its templates reads it: Helm accepts it and nothing happens",
                     display_path(path),
-                    self.values_file()
                 ),
             )
             .with_help(unread_help(chart, parent, key, read)),

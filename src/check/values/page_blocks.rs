@@ -75,7 +75,7 @@ fn is_yaml(lang: &str) -> bool {
 
 /// The file a block shows: a `# file: x.yaml` caption on its first line, or a fence attribute
 /// `title=`/`file=`/`filename=` naming a YAML file.
-fn block_file_name(block: &CodeBlock) -> Option<String> {
+pub(in crate::check) fn block_file_name(block: &CodeBlock) -> Option<String> {
     let first = block.code.lines().next().unwrap_or("").trim();
     if let Some(rest) = first.strip_prefix('#') {
         let rest = rest.trim();

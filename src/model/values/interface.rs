@@ -275,7 +275,13 @@ impl<'a> Node<'a> {
             if reads.is_whole() || reads.child(key).is_some() {
                 return None;
             }
-            siblings.extend(reads.keys().map(str::to_string));
+            // A subchart's own `global` reads are the parent's `global`, not a sibling here.
+            siblings.extend(
+                reads
+                    .keys()
+                    .filter(|k| !(self.dependency && *k == "global"))
+                    .map(str::to_string),
+            );
         }
         siblings.sort();
         siblings.dedup();
