@@ -17,6 +17,7 @@ mod check_output;
 mod check_shell;
 mod check_spark_props;
 mod check_values;
+mod check_values_templates;
 mod content;
 mod diagnostics;
 mod pdf;
