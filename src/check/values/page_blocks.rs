@@ -137,7 +137,7 @@ fn front_matter_chart(cx: &Context, page: PageRef) -> Option<ChartId> {
 fn looks_like_values(v: &Y) -> bool {
     match v {
         Y::Mapping(m) => {
-            !m.is_empty() && !(map_get(m, "apiVersion").is_some() && map_get(m, "kind").is_some())
+            !m.is_empty() && (map_get(m, "apiVersion").is_none() || map_get(m, "kind").is_none())
         }
         _ => false,
     }
