@@ -10,6 +10,13 @@
 //! `{}` or its schema sets `additionalProperties` explicitly (true or a schema). JSON Schema's
 //! implicit openness does not make a typo valid.
 //!
+//! Templates: a chart with a `templates/` directory is also understood through what its
+//! templates read ([`templates`]): a key a template reads is known even when values.yaml omits it,
+//! a map a template hands on whole (`toYaml`, `range`, `tpl`, `include`) accepts any key, and a
+//! declared key no template (nor subchart, nor `global` reader, nor dependency condition) reads is
+//! [`Node::unread`]. A schema that closes a map (`additionalProperties: false`) still wins. A
+//! chart without `templates/` keeps the key rule above alone.
+//!
 //! Beyond that rule:
 //! - `global` is always allowed, and accepts any child (known children are still checked);
 //! - keys under a dependency's name (or alias) from Chart.yaml are checked against the vendored
