@@ -104,7 +104,7 @@ impl Site {
             mut findings,
         } = loaded;
         let dependencies = values::Dependencies::resolve(&charts, &subcharts);
-        let template_reads = values::TemplateReads::scan(&charts, &subcharts);
+        let template_reads = values::TemplateReads::scan(&charts, &subcharts, &dependencies);
         let mut issue_index = BTreeMap::new();
         for (i, issue) in issues.iter().enumerate() {
             if let Some(&first) = issue_index.get(&issue.id) {

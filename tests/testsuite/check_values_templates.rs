@@ -32,7 +32,9 @@ fn keys_templates_read_are_known_and_whole_maps_open() {
     // values-scenario-ok.yaml sets keys read through toYaml ($.Values.resources), range
     // (podLabels), with + `.image`, `$svc := .Values.service`, index (ingress.enabled),
     // include "app.metrics" inside `with .Values.metrics`, a helper's `.Values.nameOverride`,
-    // keys only templates name (podPriority, sidecar.*), the subchart's keys and its condition.
+    // keys only templates name (podPriority, sidecar.*), the subchart's keys and its condition,
+    // `owner` (named by a values.yaml string that `tpl` renders) and `team` (read by the
+    // subchart's named template "worker.labels", which the parent includes).
     let all = fixture_findings();
     let ok = in_file(&all, &format!("{CHART}/values-scenario-ok.yaml"));
     assert!(ok.is_empty(), "{ok:#?}");
@@ -54,6 +56,31 @@ fn without_templates_the_chart_is_values_yaml_only() {
     assert!(
         all.iter().all(|f| f.code != "values-unread-key"),
         "{all:#?}"
+    );
+}
+
+#[test]
+fn a_template_from_an_unvendored_dependency_silences_unread() {
+    // `include "common.names.fullname" .` hands the root context to a named template this
+    // repository does not hold: what it reads is unknown, so no key is called unread. Unknown
+    // keys are still errors.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("check-values-templates"), tmp.path());
+    append(
+        &tmp.path().join(CHART).join("templates/configmap.yaml"),
+        "  name2: {{ include \"common.names.fullname\" . }}\n",
+    );
+    let all = findings_of(tmp.path(), CODES);
+    assert!(
+        all.iter().all(|f| f.code != "values-unread-key"),
+        "{all:#?}"
+    );
+    find(
+        &all,
+        "values-unknown-key",
+        &format!("{CHART}/values-scenario-typo.yaml"),
+        4,
+        3,
     );
 }
 

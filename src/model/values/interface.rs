@@ -70,6 +70,7 @@ impl<'a> Interface<'a> {
         Node {
             layers: vec![Layer::of_chart(self.chart, self.reads)],
             whole: self.reads.is_some_and(Reads::is_whole),
+            opaque: self.reads.is_some_and(Reads::is_opaque),
             lenient: false,
             accept_any: false,
             dependency: false,
@@ -145,6 +146,8 @@ pub struct Node<'a> {
     layers: Vec<Layer<'a>>,
     /// Read whole by a template (here or above): any key below is used.
     whole: bool,
+    /// Handed to templates the scan cannot see: whether a key below is read is unknown.
+    opaque: bool,
     /// Under a dependency that is not vendored.
     lenient: bool,
     /// Accepts any child (`global`).
@@ -178,6 +181,7 @@ impl<'a> Node<'a> {
         Node {
             layers: Vec::new(),
             whole: self.whole,
+            opaque: self.opaque,
             lenient: self.lenient,
             accept_any: false,
             dependency: false,
@@ -258,7 +262,7 @@ impl<'a> Node<'a> {
     /// values and its `enabled`), or when a chart whose values are here has no templates (nothing
     /// is known).
     pub fn unread(&self, key: &str) -> Option<Vec<String>> {
-        if self.whole || self.layers.is_empty() {
+        if self.whole || self.opaque || self.layers.is_empty() {
             return None;
         }
         if let Some(deps) = self.deps {
@@ -349,6 +353,7 @@ impl<'a> Node<'a> {
                     Some(sub) => {
                         child.layers.push(Layer::of_chart(sub, dep.reads));
                         child.whole |= dep.reads.is_some_and(Reads::is_whole);
+                        child.opaque |= dep.reads.is_some_and(Reads::is_opaque);
                         child.lenient = false;
                     }
                     None => child.lenient = true,

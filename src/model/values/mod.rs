@@ -171,21 +171,46 @@ pub struct TemplateReads {
 }
 
 impl TemplateReads {
-    pub fn scan(charts: &[Chart], subcharts: &[Chart]) -> TemplateReads {
-        let of = |chart: &Chart| {
-            chart.templates.as_ref().map(|t| {
-                Reads::scan(
-                    t,
-                    chart
-                        .dependencies
-                        .iter()
-                        .filter_map(|d| d.condition.as_deref()),
-                )
-            })
+    pub fn scan(charts: &[Chart], subcharts: &[Chart], deps: &Dependencies) -> TemplateReads {
+        let chart = |id: ChartId| match id {
+            ChartId::Listed(i) => &charts[i],
+            ChartId::Vendored(i) => &subcharts[i],
+        };
+        let of = |id: ChartId| -> Option<Reads> {
+            let c = chart(id);
+            let templates = c.templates.as_ref()?;
+            let mut sources = templates::Sources {
+                own: templates.iter().map(|f| f.text.as_str()).collect(),
+                ..Default::default()
+            };
+            if let Some(v) = &c.values {
+                template_strings(v, &mut sources.own);
+            }
+            sources.conditions = c
+                .dependencies
+                .iter()
+                .filter_map(|d| d.condition.as_deref())
+                .collect();
+            // Every vendored descendant's templates, for their named templates.
+            let mut seen = vec![id];
+            let mut queue: Vec<ChartId> = deps.of(id).iter().filter_map(|d| d.chart).collect();
+            while let Some(sub) = queue.pop() {
+                if seen.contains(&sub) {
+                    continue;
+                }
+                seen.push(sub);
+                if let Some(t) = &chart(sub).templates {
+                    sources.helpers.extend(t.iter().map(|f| f.text.as_str()));
+                }
+                queue.extend(deps.of(sub).iter().filter_map(|d| d.chart));
+            }
+            Some(Reads::scan(&sources))
         };
         TemplateReads {
-            listed: charts.iter().map(of).collect(),
-            vendored: subcharts.iter().map(of).collect(),
+            listed: (0..charts.len()).map(|i| of(ChartId::Listed(i))).collect(),
+            vendored: (0..subcharts.len())
+                .map(|i| of(ChartId::Vendored(i)))
+                .collect(),
         }
     }
 
@@ -196,6 +221,16 @@ impl TemplateReads {
             ChartId::Vendored(i) => self.vendored.get(i),
         }
         .and_then(Option::as_ref)
+    }
+}
+
+/// The strings of a values tree that hold template actions (rendered by `tpl`).
+fn template_strings<'v>(v: &'v Y, out: &mut Vec<&'v str>) {
+    match untag(v) {
+        Y::String(s) if s.contains("{{") => out.push(s),
+        Y::Mapping(m) => m.values().for_each(|c| template_strings(c, out)),
+        Y::Sequence(items) => items.iter().for_each(|c| template_strings(c, out)),
+        _ => {}
     }
 }
 

@@ -13,7 +13,6 @@
 //!   again with the dot of each `include "name" .` made inside `with .Values.x`.
 //! - The scan is tolerant: an action it cannot follow contributes nothing; it never fails.
 
-use crate::load::SourceFile;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The values paths a chart's templates read, as a tree.
@@ -21,35 +20,59 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub struct Reads {
     children: BTreeMap<String, Reads>,
     whole: bool,
+    /// Handed to a named template the scan cannot see (a dependency that is not vendored): what
+    /// it reads below here is unknown.
+    opaque: bool,
+}
+
+/// What one chart's templates are scanned with.
+#[derive(Default)]
+pub struct Sources<'t> {
+    /// The chart's templates, and the template strings of its values.yaml (rendered by `tpl`).
+    pub own: Vec<&'t str>,
+    /// The templates of its vendored subcharts, for their `define`s only: named templates share
+    /// one namespace across a chart and its dependencies.
+    pub helpers: Vec<&'t str>,
+    /// Chart.yaml dependency conditions (values paths, comma-separated), which Helm reads.
+    pub conditions: Vec<&'t str>,
 }
 
 /// The tree below a key no template reads.
 pub static NOTHING_READ: Reads = Reads {
     children: BTreeMap::new(),
     whole: false,
+    opaque: false,
 };
 
 impl Reads {
-    /// Scans a chart's templates; `conditions` are the Chart.yaml dependency conditions (values
-    /// paths Helm itself reads).
-    pub fn scan<'t>(
-        templates: &[SourceFile],
-        conditions: impl IntoIterator<Item = &'t str>,
-    ) -> Reads {
+    /// Scans a chart's templates.
+    pub fn scan(sources: &Sources) -> Reads {
         let mut scan = Scan::default();
+        for text in &sources.helpers {
+            scan.split_defines(actions(text));
+        }
         let mut top: Vec<Vec<Vec<Tok>>> = Vec::new();
-        for file in templates {
-            let actions = actions(&file.text);
-            top.push(scan.split_defines(actions));
+        let mut own = HashSet::new();
+        for text in &sources.own {
+            let before: HashSet<String> = scan.defines.keys().cloned().collect();
+            top.push(scan.split_defines(actions(text)));
+            own.extend(
+                scan.defines
+                    .keys()
+                    .filter(|k| !before.contains(*k))
+                    .cloned(),
+            );
         }
         for actions in &top {
             scan.run(actions, Dot::Root);
         }
-        let names: Vec<String> = scan.defines.keys().cloned().collect();
+        // The chart's own helpers read its values wherever they are called from.
+        let mut names: Vec<String> = own.into_iter().collect();
+        names.sort();
         for name in names {
             scan.invoke(&name, Dot::Unknown);
         }
-        for cond in conditions {
+        for cond in &sources.conditions {
             for path in cond.split(',') {
                 let segs: Vec<String> = path
                     .trim()
@@ -71,6 +94,11 @@ impl Reads {
     /// Whether this place is handed on whole (any key below it is used).
     pub fn is_whole(&self) -> bool {
         self.whole
+    }
+
+    /// Whether a named template the scan cannot see receives this place.
+    pub fn is_opaque(&self) -> bool {
+        self.opaque
     }
 
     /// The keys read directly below this place, sorted.
@@ -605,6 +633,11 @@ impl Scan {
                     Some(Operand::Str(n)) => Some(n.clone()),
                     _ => None,
                 };
+                if name.as_ref().is_some_and(|n| !self.defines.contains_key(n)) {
+                    // A named template from a dependency that is not vendored: it may read any
+                    // value it is given, the root context included.
+                    self.reads.opaque = true;
+                }
                 for a in args.iter().skip(1) {
                     if let Operand::Value(v, bare) = a {
                         if let Some(name) = &name {
@@ -688,16 +721,13 @@ mod tests {
     use super::*;
 
     fn scan(files: &[&str]) -> Reads {
-        let files: Vec<SourceFile> = files
-            .iter()
-            .enumerate()
-            .map(|(i, t)| SourceFile {
-                path: format!("t{i}").into(),
-                rel: format!("t{i}"),
-                text: t.to_string(),
-            })
-            .collect();
-        Reads::scan(&files, ["sub.enabled"])
+        Reads::scan(&Sources {
+            own: files.to_vec(),
+            helpers: vec![
+                r#"{{ define "sub.name" }}{{ .Values.nameOverride }}{{ end }}{{ .Values.subOnly }}"#,
+            ],
+            conditions: vec!["sub.enabled"],
+        })
     }
 
     fn state(r: &Reads, path: &str) -> &'static str {
@@ -764,6 +794,21 @@ name: {{ $.Values.name | quote }}
         assert_eq!(state(&r, "fromCtx"), "read");
         assert_eq!(state(&r, "sub.enabled"), "read");
         assert!(!r.is_whole());
+        // `include "other"` names a template no chart here defines.
+        assert!(r.is_opaque());
+    }
+
+    #[test]
+    fn subchart_helpers_are_scanned_when_called_and_unknown_ones_are_opaque() {
+        let r = scan(&[r#"{{ include "sub.name" . }}"#]);
+        assert_eq!(state(&r, "nameOverride"), "read");
+        assert_eq!(state(&r, "subOnly"), "unread");
+        assert!(!r.is_opaque());
+        let r = scan(&[r#"{{ .Values.a }}"#]);
+        assert_eq!(state(&r, "nameOverride"), "unread");
+        let r = scan(&[r#"{{ include "common.names.fullname" . }}{{ .Values.a }}"#]);
+        assert!(r.is_opaque());
+        assert_eq!(state(&r, "a"), "read");
     }
 
     #[test]
