@@ -359,8 +359,8 @@ struct Scope {
     vars: HashMap<String, Dot>,
 }
 
-/// The value of an operand or command: where it points, and whether it is a reference (so a
-/// consumer can mark it whole).
+/// The value of an operand or command: what it points at (a consumer that takes it whole marks
+/// that place whole).
 type Value = Dot;
 
 impl Scan {
