@@ -142,6 +142,7 @@ registry! {
     ValuesUnknownKey "values-unknown-key" Values Fixed(Error), "a preset key absent from the chart's values.yaml and schema (with a did-you-mean)";
     ValuesType "values-type" Values Fixed(Error), "a preset value whose type differs from the chart default's";
     ValuesSchema "values-schema" Values Fixed(Error), "any other `values.schema.json` violation of a preset";
+    ValuesUnreadKey "values-unread-key" Values Fixed(Warning), "a preset, `--set` or chart values block in a page that sets a key the chart's values.yaml declares but none of its templates reads (Helm accepts it and nothing happens)";
     PolicyDeny "policy-deny" Policy Fixed(Error), "a preset that a Rego policy's `deny` rule rejects";
     PolicyWarn "policy-warn" Policy Fixed(Warning), "a preset that a Rego policy's `warn` rule flags";
     PolicyInvalid "policy-invalid" Policy Fixed(Error), "a Rego policy that does not compile or evaluate";

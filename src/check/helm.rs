@@ -7,7 +7,9 @@
 //!   key the chart's values interface does not declare (with "did you mean"), or a key that
 //!   continues past a free-form map of scalar settings (`connect.sparkConf.spark.executor.memory`
 //!   nests maps inside `sparkConf` instead of setting the Spark property);
-//! - `helm-values-file-missing`: a `-f/--values` file that does not exist.
+//! - `helm-values-file-missing`: a `-f/--values` file that does not exist;
+//! - `values-unread-key` (family values, reported here for `--set`): a key the chart declares
+//!   but none of its templates reads.
 //!
 //! Commands are split into words by the shell checker's word splitter
 //! ([`super::shell::words`]), which keeps every character's line and column (quotes, escapes,
@@ -20,7 +22,7 @@
 use super::shell::words::{self, literal, text_of, WChar, Word};
 use super::Context;
 use crate::check::codes::Code;
-use crate::diagnostics::{Finding, Severity};
+use crate::diagnostics::Finding;
 use crate::model::values::{display_path, Interface, Lookup, Seg};
 use crate::util::langs;
 use std::collections::{HashMap, HashSet};
@@ -458,6 +460,57 @@ fn resolve_chart(cx: &Context, path: &str) -> ChartRes {
     }
 }
 
+/// The chart directory (relative to the root) a chart path names, as a helm command would
+/// resolve it (`[chart_paths]` mappings included); `None` for anything but a local chart.
+pub(super) fn local_chart(cx: &Context, path: &str) -> Option<String> {
+    match resolve_chart(cx, path) {
+        ChartRes::Local(rel) => Some(rel),
+        _ => None,
+    }
+}
+
+/// The `-f/--values` files of the helm commands in shell `code` (paths as written, `./`
+/// trimmed), each with the local chart directory (relative to the root) its command installs:
+/// how a page says which chart a values block it shows is for.
+pub(super) fn values_files_by_chart(
+    cx: &Context,
+    code: &str,
+    console: bool,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if !code.contains("helm") {
+        return out;
+    }
+    let tokens = words::split(code, Some(&cx.placeholder), console);
+    for cmd in &tokens.commands {
+        let Some(cmd) = helm_command(cmd) else {
+            continue;
+        };
+        let charts: Vec<String> = cmd
+            .charts()
+            .into_iter()
+            .filter(|w| literal(&w.chars))
+            .filter_map(|w| match resolve_chart(cx, &w.text()) {
+                ChartRes::Local(rel) => Some(rel),
+                _ => None,
+            })
+            .collect();
+        for f in cmd.flags.iter().filter(|f| f.name == "values") {
+            for part in f.value.split(|c| c.c == ',') {
+                let path = text_of(part);
+                let path = path.trim().trim_start_matches("./");
+                if path.is_empty() || !literal(part) {
+                    continue;
+                }
+                for chart in &charts {
+                    out.push((path.to_string(), chart.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
 struct Checker<'c, 's> {
     cx: &'c Context<'s>,
     /// Values interfaces by chart directory (`None`: not a chart of the site).
@@ -578,7 +631,23 @@ fn set_key(iface: &Interface, flag: &str, pair: &SetPair) -> Option<Issue> {
             Seg::Key(k) => k,
         };
         match node.lookup(key) {
-            Lookup::Known(child) => node = child,
+            Lookup::Known(child) => {
+                if let Some(read) = node.unread(key) {
+                    let parent = &pair.segs[..i];
+                    let upto = &pair.segs[..=i];
+                    return Some(Issue {
+                        code: Code::ValuesUnreadKey,
+                        line,
+                        col,
+                        message: format!(
+                            "`--{flag}` key `{written}`: chart `{chart}` declares `{}` but no template reads it, so Helm accepts it and nothing happens",
+                            display_path(upto)
+                        ),
+                        help: super::values::unread_help(chart, parent, key, &read),
+                    });
+                }
+                node = child;
+            }
             Lookup::Open { scalar_map } => {
                 let rest = &pair.segs[i..];
                 if !scalar_map || rest.len() < 2 {
@@ -698,6 +767,12 @@ pub fn check(cx: &Context) -> Vec<Finding> {
         tokenized.push((b, tokens));
     }
     for b in &blocks {
+        if let Some(name) = super::values::block_file_name(b.block) {
+            written
+                .entry(b.file)
+                .or_default()
+                .insert(name.trim_start_matches("./").to_string());
+        }
         for a in &b.block.attrs {
             let name = a
                 .split_once('=')
@@ -719,7 +794,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
             for issue in checker.command(cmd, w) {
                 out.push(
                     b.finding(
-                        Severity::Error,
+                        issue.code.default_severity(),
                         issue.code,
                         issue.line,
                         issue.col,
@@ -744,16 +819,16 @@ pub fn check(cx: &Context) -> Vec<Finding> {
             .collect();
         for cmd in &tokens.commands {
             for issue in checker.command(cmd, &w) {
-                out.push(
-                    Finding::error(
-                        issue.code,
-                        &s.source.rel,
-                        issue.line,
-                        issue.col,
-                        issue.message,
-                    )
-                    .with_help(issue.help),
-                );
+                let mut f = Finding::error(
+                    issue.code,
+                    &s.source.rel,
+                    issue.line,
+                    issue.col,
+                    issue.message,
+                )
+                .with_help(issue.help);
+                f.severity = issue.code.default_severity();
+                out.push(f);
             }
         }
     }

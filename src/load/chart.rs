@@ -20,6 +20,9 @@ pub struct ChartDependency {
     pub repository: String,
     #[serde(default)]
     pub alias: Option<String>,
+    /// Values paths (comma-separated) that enable the dependency; Helm reads them itself.
+    #[serde(default)]
+    pub condition: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -52,6 +55,9 @@ pub struct Chart {
     pub values_file: Option<SourceFile>,
     pub schema: Option<serde_json::Value>,
     pub schema_file: Option<SourceFile>,
+    /// Every file under `templates/` (helpers and partials included), sorted by path; `None`
+    /// when the chart has no `templates/` directory (a values contract only).
+    pub templates: Option<Vec<SourceFile>>,
 }
 
 fn scalar(v: &serde_yaml_ng::Value) -> String {
@@ -107,6 +113,7 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
         values_file: None,
         schema: None,
         schema_file: None,
+        templates: None,
     };
     let values_path = dir.join("values.yaml");
     if values_path.is_file() {
@@ -140,7 +147,29 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
             chart.schema_file = Some(file);
         }
     }
+    chart.templates = load_templates(root, &dir.join("templates"), findings);
     Some(chart)
+}
+
+/// Reads every file under a chart's `templates/` directory (sorted, so scans are reproducible).
+fn load_templates(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Option<Vec<SourceFile>> {
+    if !dir.is_dir() {
+        return None;
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            if let Some(f) = read_source(root, entry.path(), findings) {
+                files.push(f);
+            }
+        }
+    }
+    Some(files)
 }
 
 /// The directory a dependency is vendored in: `<chart>/charts/<name>/`.

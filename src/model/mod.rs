@@ -74,6 +74,8 @@ pub struct Site {
     pub subcharts: Vec<Chart>,
     /// The dependencies of every chart, resolved once (see [`values`]).
     pub dependencies: values::Dependencies,
+    /// What each chart's templates read from `.Values` (see [`values::templates`]).
+    pub template_reads: values::TemplateReads,
     pub notebooks: Vec<Notebook>,
     pub scripts: Vec<Script>,
     pub policies: Vec<SourceFile>,
@@ -102,6 +104,7 @@ impl Site {
             mut findings,
         } = loaded;
         let dependencies = values::Dependencies::resolve(&charts, &subcharts);
+        let template_reads = values::TemplateReads::scan(&charts, &subcharts, &dependencies);
         let mut issue_index = BTreeMap::new();
         for (i, issue) in issues.iter().enumerate() {
             if let Some(&first) = issue_index.get(&issue.id) {
@@ -144,6 +147,7 @@ impl Site {
             charts,
             subcharts,
             dependencies,
+            template_reads,
             notebooks,
             scripts,
             policies,

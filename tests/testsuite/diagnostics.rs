@@ -80,6 +80,7 @@ snapshot_check!(check_links, "check-links");
 snapshot_check!(check_shell_bad, "check-shell/bad");
 snapshot_check!(check_shell_clean, "check-shell/clean");
 snapshot_check!(check_values, "check-values");
+snapshot_check!(check_values_templates, "check-values-templates");
 snapshot_check!(check_helm_unlisted, "check-helm-unlisted");
 snapshot_check!(adopted, "adopted");
 // Configuration and front-matter errors are diagnostics too (stderr, exit 1 or 2).

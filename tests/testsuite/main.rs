@@ -19,6 +19,7 @@ mod check_shell;
 mod check_spark_props;
 mod check_values;
 mod cli;
+mod check_values_templates;
 mod content;
 mod diagnostics;
 mod html_safety;

@@ -1,24 +1,27 @@
-//! Values files (presets) against the values interface of the chart they target:
-//! `values-unknown-key` (a key the chart does not declare, with "did you mean"), `values-type`
-//! (a value whose type differs from the chart default's) and `values-schema` (any other
-//! `values.schema.json` violation, found by a real JSON Schema validator over the preset merged
-//! onto the chart defaults, as Helm validates: see `schema`). `values-syntax` is reported at
-//! load time.
+//! Values files (presets, and chart values blocks in pages: see `page_blocks`) against the
+//! values interface of the chart they target: `values-unknown-key` (a key the chart does not
+//! declare, with "did you mean"), `values-unread-key` (a declared key no template reads, with the
+//! keys templates read beside it), `values-type` (a value whose type differs from the chart
+//! default's) and `values-schema` (any other `values.schema.json` violation, found by a real
+//! JSON Schema validator over the values merged onto the chart defaults, as Helm validates: see
+//! `schema`). `values-syntax` is reported at load time.
 //!
-//! The values interface itself (which keys a chart declares, free-form maps, subcharts: the key
-//! rule) is model data: [`crate::model::values`], shared with the `--set` checks in `helm`.
-//! Findings point at the key in the preset's text through [`YamlIndex`].
+//! The values interface itself (which keys a chart declares or its templates read, free-form
+//! maps, subcharts: the key rule) is model data: [`crate::model::values`], shared with the `--set`
+//! checks in `helm`. Findings point at the key in the values text through [`YamlIndex`].
 
 use crate::check::codes::Code;
+mod page_blocks;
 mod schema;
 mod yaml_index;
 
+pub(super) use page_blocks::block_file_name;
 pub use yaml_index::YamlIndex;
 
 use super::Context;
 use crate::diagnostics::Finding;
 use crate::load::Chart;
-use crate::model::values::{display_path, kind_of, ChartId, Lookup, Node, Seg};
+use crate::model::values::{display_path, kind_of, suggest, ChartId, Interface, Lookup, Node, Seg};
 use crate::util::yaml::{key_str, map_get, untag};
 use serde_yaml_ng::Value as Y;
 use std::collections::{HashMap, HashSet};
@@ -35,21 +38,71 @@ pub fn check(cx: &Context) -> Vec<Finding> {
             continue;
         };
         let iface = site.values_interface(ChartId::Listed(ci));
-        let chart = iface.chart();
-        let mut pc = PresetCheck {
+        let text = ValuesText {
             file: &preset.source.rel,
-            values,
-            index: YamlIndex::new(&preset.source.text),
-            chart,
-            findings: Vec::new(),
-            unknown: HashSet::new(),
-            typed: HashSet::new(),
+            text: &preset.source.text,
+            line: 1,
+            column: 1,
         };
-        pc.walk(&iface.root(), values, &mut Vec::new());
-        pc.schema(&iface, values, &mut validators);
-        out.extend(pc.findings);
+        out.extend(check_values(&text, values, &iface, &mut validators));
     }
+    out.extend(page_blocks::check(cx, &mut validators));
     out
+}
+
+/// Values text and where it starts in its file (a preset: line 1; a page's code block: its
+/// first content line and indentation).
+struct ValuesText<'t> {
+    file: &'t str,
+    text: &'t str,
+    line: usize,
+    column: usize,
+}
+
+/// Every values finding of `values` (parsed from `text`) against a chart's interface.
+fn check_values(
+    text: &ValuesText,
+    values: &Y,
+    iface: &Interface,
+    validators: &mut Validators,
+) -> Vec<Finding> {
+    let mut pc = PresetCheck {
+        file: text.file,
+        values,
+        index: YamlIndex::new(text.text),
+        origin: (text.line, text.column),
+        chart: iface.chart(),
+        findings: Vec::new(),
+        unknown: HashSet::new(),
+        typed: HashSet::new(),
+    };
+    pc.walk(&iface.root(), values, &mut Vec::new());
+    pc.schema(iface, values, validators);
+    pc.findings
+}
+
+/// The help of a `values-unread-key` finding: the keys templates read beside `key` under
+/// `parent`, the closest first as a "did you mean".
+pub(super) fn unread_help(chart: &str, parent: &[Seg], key: &str, read: &[String]) -> String {
+    let under = if parent.is_empty() {
+        "at the top level".to_string()
+    } else {
+        format!("under `{}`", display_path(parent))
+    };
+    if read.is_empty() {
+        return format!("chart `{chart}`'s templates read no key {under}: drop the setting, or make a template read it");
+    }
+    let list: Vec<String> = read.iter().take(12).map(|k| format!("`{k}`")).collect();
+    let more = if read.len() > 12 { ", …" } else { "" };
+    let listed = format!("templates read {under}: {}{more}", list.join(", "));
+    match suggest(key, read.iter().map(String::as_str)) {
+        Some(s) => {
+            let mut fixed = parent.to_vec();
+            fixed.push(Seg::Key(s));
+            format!("did you mean `{}`? {listed}", display_path(&fixed))
+        }
+        None => listed,
+    }
 }
 
 /// Compiled schemas by schema file.
@@ -60,6 +113,8 @@ struct PresetCheck<'p> {
     file: &'p str,
     values: &'p Y,
     index: YamlIndex,
+    /// File line and column where the values text starts.
+    origin: (usize, usize),
     chart: &'p Chart,
     findings: Vec<Finding>,
     /// Paths reported as unknown keys.
@@ -69,6 +124,12 @@ struct PresetCheck<'p> {
 }
 
 impl PresetCheck<'_> {
+    /// File line and column of the key at `path`.
+    fn locate(&self, path: &[Seg]) -> (usize, usize) {
+        let (line, col) = self.index.locate(path);
+        (line + self.origin.0 - 1, col + self.origin.1 - 1)
+    }
+
     fn values_file(&self) -> String {
         self.chart
             .values_file
@@ -85,7 +146,9 @@ impl PresetCheck<'_> {
                     path.push(Seg::Key(key.clone()));
                     match node.lookup(&key) {
                         Lookup::Known(child) => {
-                            if !self.type_check(&child, cv, path) {
+                            if let Some(read) = node.unread(&key) {
+                                self.unread_key(path, &key, &read);
+                            } else if !self.type_check(&child, cv, path) {
                                 self.walk(&child, cv, path);
                             }
                         }
@@ -119,7 +182,7 @@ impl PresetCheck<'_> {
         not_a_map: Option<&str>,
         known: &[String],
     ) {
-        let (line, col) = self.index.locate(path);
+        let (line, col) = self.locate(path);
         let parent = &path[..path.len().saturating_sub(1)];
         let chart = &self.chart.name;
         let f = match not_a_map {
@@ -182,6 +245,25 @@ impl PresetCheck<'_> {
         self.unknown.insert(path.to_vec());
     }
 
+    fn unread_key(&mut self, path: &[Seg], key: &str, read: &[String]) {
+        let (line, col) = self.locate(path);
+        let parent = &path[..path.len().saturating_sub(1)];
+        let chart = &self.chart.name;
+        self.findings.push(
+            Finding::warning(
+                Code::ValuesUnreadKey,
+                self.file,
+                line,
+                col,
+                format!(
+                    "`{}` is declared in chart `{chart}`'s values, but none of its templates reads it: Helm accepts it and nothing happens",
+                    display_path(path),
+                ),
+            )
+            .with_help(unread_help(chart, parent, key, read)),
+        );
+    }
+
     /// Reports a type mismatch against the chart default; true when reported.
     fn type_check(&mut self, node: &Node, v: &Y, path: &[Seg]) -> bool {
         let Some(default) = node.default_value() else {
@@ -194,7 +276,7 @@ impl PresetCheck<'_> {
         if node.schema_allows(v) {
             return false;
         }
-        let (line, col) = self.index.locate(path);
+        let (line, col) = self.locate(path);
         let shown = serde_yaml_ng::to_string(default)
             .map(|s| s.trim().to_string())
             .unwrap_or_default();

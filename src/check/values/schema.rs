@@ -61,8 +61,8 @@ impl PresetCheck<'_> {
                 self.findings.push(Finding::error(
                     Code::ValuesSchema,
                     self.file,
-                    1,
-                    1,
+                    self.origin.0,
+                    self.origin.1,
                     format!("cannot validate against {schema_rel}: {}", truncate(e, 200)),
                 ));
                 return;
@@ -88,7 +88,7 @@ impl PresetCheck<'_> {
                     }
                     let msg = format!("`{}` is not allowed by the chart's schema (additional properties are not allowed here)", display_path(&p));
                     if reported.insert((p.clone(), msg.clone())) {
-                        let (line, col) = self.index.locate(&p);
+                        let (line, col) = self.locate(&p);
                         self.findings.push(
                             Finding::error(Code::ValuesSchema, self.file, line, col, msg)
                                 .with_help(format!("see {schema_rel}")),
@@ -106,7 +106,7 @@ impl PresetCheck<'_> {
                 truncate(&err.to_string(), 300)
             );
             if reported.insert((path.clone(), msg.clone())) {
-                let (line, col) = self.index.locate(&path);
+                let (line, col) = self.locate(&path);
                 self.findings.push(
                     Finding::error(Code::ValuesSchema, self.file, line, col, msg)
                         .with_help(format!("see {schema_rel}")),

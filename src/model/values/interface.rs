@@ -3,6 +3,7 @@
 //! and its vendored subcharts say there) and [`Lookup`] (whether a child key is declared, open,
 //! or unknown with a "did you mean"). The key rule is in the parent module's notes.
 
+use super::templates::{Reads, NOTHING_READ};
 use super::{kind_of, suggest};
 use crate::load::Chart;
 use crate::util::yaml::{key_str, map_get, untag};
@@ -39,22 +40,25 @@ const SCALAR_MAP_NAMES: &[&str] = &[
 ];
 
 /// A dependency of a chart, by the key its values live under.
-/// A dependency of a chart, by the key its values live under.
 pub struct Dep<'a> {
     pub key: &'a str,
     /// The vendored subchart (`<chart>/charts/<name>/`), when present.
     pub chart: Option<&'a Chart>,
+    /// What the vendored subchart's templates read, when it has templates.
+    pub reads: Option<&'a Reads>,
 }
 
 /// The values interface of one chart (and its vendored subcharts): a view over the model.
 pub struct Interface<'a> {
     chart: &'a Chart,
+    reads: Option<&'a Reads>,
     deps: Vec<Dep<'a>>,
 }
 
 impl<'a> Interface<'a> {
-    pub fn new(chart: &'a Chart, deps: Vec<Dep<'a>>) -> Interface<'a> {
-        Interface { chart, deps }
+    /// `reads`: what the chart's templates read (`None` when it has no templates).
+    pub fn new(chart: &'a Chart, reads: Option<&'a Reads>, deps: Vec<Dep<'a>>) -> Interface<'a> {
+        Interface { chart, reads, deps }
     }
 
     pub fn chart(&self) -> &'a Chart {
@@ -64,7 +68,9 @@ impl<'a> Interface<'a> {
     /// The top of the values tree.
     pub fn root(&self) -> Node<'_> {
         Node {
-            layers: vec![Layer::of_chart(self.chart)],
+            layers: vec![Layer::of_chart(self.chart, self.reads)],
+            whole: self.reads.is_some_and(Reads::is_whole),
+            opaque: self.reads.is_some_and(Reads::is_opaque),
             lenient: false,
             accept_any: false,
             dependency: false,
@@ -88,10 +94,13 @@ struct Layer<'a> {
     schemas: Vec<&'a J>,
     /// The schema document, for `$ref` resolution.
     root: Option<&'a J>,
+    /// What the chart's templates read here (`None`: the chart has no templates, so nothing is
+    /// known about reads).
+    reads: Option<&'a Reads>,
 }
 
 impl<'a> Layer<'a> {
-    fn of_chart(c: &'a Chart) -> Layer<'a> {
+    fn of_chart(c: &'a Chart, reads: Option<&'a Reads>) -> Layer<'a> {
         let mut schemas = Vec::new();
         if let Some(s) = &c.schema {
             resolve(Some(s), s, &mut schemas, 0);
@@ -100,6 +109,7 @@ impl<'a> Layer<'a> {
             value: c.values.as_ref(),
             schemas,
             root: c.schema.as_ref(),
+            reads,
         }
     }
 }
@@ -134,6 +144,10 @@ fn resolve<'a>(root: Option<&'a J>, s: &'a J, out: &mut Vec<&'a J>, depth: usize
 #[derive(Clone)]
 pub struct Node<'a> {
     layers: Vec<Layer<'a>>,
+    /// Read whole by a template (here or above): any key below is used.
+    whole: bool,
+    /// Handed to templates the scan cannot see: whether a key below is read is unknown.
+    opaque: bool,
     /// Under a dependency that is not vendored.
     lenient: bool,
     /// Accepts any child (`global`).
@@ -166,6 +180,8 @@ impl<'a> Node<'a> {
     fn child(&self, name: &str) -> Node<'a> {
         Node {
             layers: Vec::new(),
+            whole: self.whole,
+            opaque: self.opaque,
             lenient: self.lenient,
             accept_any: false,
             dependency: false,
@@ -240,16 +256,59 @@ impl<'a> Node<'a> {
         })
     }
 
+    /// Whether setting the declared child `key` does nothing because no template reads it: the
+    /// keys templates do read beside it (sorted) when so; `None` when a template reads it or
+    /// hands a map above it on whole, when Helm itself uses it (`global`, `tags`, a dependency's
+    /// values and its `enabled`), or when a chart whose values are here has no templates (nothing
+    /// is known).
+    pub fn unread(&self, key: &str) -> Option<Vec<String>> {
+        if self.whole || self.opaque || self.layers.is_empty() {
+            return None;
+        }
+        if let Some(deps) = self.deps {
+            if key == "global" || key == "tags" || deps.iter().any(|d| d.key == key) {
+                return None;
+            }
+        }
+        if self.dependency && key == "enabled" {
+            return None;
+        }
+        let mut siblings = Vec::new();
+        for l in &self.layers {
+            let reads = l.reads?;
+            if reads.is_whole() || reads.child(key).is_some() {
+                return None;
+            }
+            // A subchart's own `global` reads are the parent's `global`, not a sibling here.
+            siblings.extend(
+                reads
+                    .keys()
+                    .filter(|k| !(self.dependency && *k == "global"))
+                    .map(str::to_string),
+            );
+        }
+        siblings.sort();
+        siblings.dedup();
+        Some(siblings)
+    }
+
     /// Looks up the child `key` of this map.
     pub fn lookup(&self, key: &str) -> Lookup<'a> {
         let mut child = self.child(key);
         let mut found = false;
+        let mut read = false;
         for l in &self.layers {
             let mut cl = Layer {
                 value: None,
                 schemas: Vec::new(),
                 root: l.root,
+                reads: l.reads.map(|r| r.child(key).unwrap_or(&NOTHING_READ)),
             };
+            let layer_read = cl.reads.is_some_and(|r| !std::ptr::eq(r, &NOTHING_READ));
+            if layer_read {
+                read = true;
+                child.whole |= cl.reads.is_some_and(Reads::is_whole);
+            }
             if let Some(Y::Mapping(m)) = l.value.map(untag) {
                 if let Some(v) = map_get(m, key) {
                     cl.value = Some(v);
@@ -270,20 +329,31 @@ impl<'a> Node<'a> {
                     }
                 }
             }
-            if cl.value.is_some() || !cl.schemas.is_empty() {
+            if cl.value.is_some() || !cl.schemas.is_empty() || layer_read {
                 child.layers.push(cl);
             }
         }
         if let Some(deps) = self.deps {
             if key == "global" {
                 child.accept_any = true;
+                // Subcharts read the parent's `global` too.
+                for d in deps.iter().filter(|d| d.chart.is_some()) {
+                    child.layers.push(Layer {
+                        value: None,
+                        schemas: Vec::new(),
+                        root: None,
+                        reads: d.reads.map(|r| r.child(key).unwrap_or(&NOTHING_READ)),
+                    });
+                }
                 return Lookup::Known(child);
             }
             if let Some(dep) = deps.iter().find(|d| d.key == key) {
                 child.dependency = true;
                 match dep.chart {
                     Some(sub) => {
-                        child.layers.push(Layer::of_chart(sub));
+                        child.layers.push(Layer::of_chart(sub, dep.reads));
+                        child.whole |= dep.reads.is_some_and(Reads::is_whole);
+                        child.opaque |= dep.reads.is_some_and(Reads::is_opaque);
                         child.lenient = false;
                     }
                     None => child.lenient = true,
@@ -347,6 +417,15 @@ impl<'a> Node<'a> {
         if open {
             return Lookup::Open { scalar_map: scalar };
         }
+        // A template reads this key, or hands this map on whole: Helm uses it. A schema that
+        // closes the map still wins (it rejects the key at install).
+        if !closed_explicitly && (read || self.whole) {
+            return if read && !self.whole {
+                Lookup::Known(child)
+            } else {
+                Lookup::Open { scalar_map: false }
+            };
+        }
         if !map_default {
             let not_a_map = other_default.or_else(|| {
                 let types = self.schema_types()?;
@@ -390,6 +469,7 @@ impl<'a> Node<'a> {
                 value: None,
                 schemas: Vec::new(),
                 root: l.root,
+                reads: None,
             };
             for s in &l.schemas {
                 let by_index = s.get("prefixItems").and_then(|p| p.get(index));
@@ -449,11 +529,12 @@ mod tests {
             values_file: None,
             schema,
             schema_file: None,
+            templates: None,
         }
     }
 
     fn lookup_path(c: &Chart, path: &[&str]) -> &'static str {
-        let iface = Interface::new(c, Vec::new());
+        let iface = Interface::new(c, None, Vec::new());
         let mut node = iface.root();
         for p in path {
             match node.lookup(p) {

@@ -10,6 +10,13 @@
 //! `{}` or its schema sets `additionalProperties` explicitly (true or a schema). JSON Schema's
 //! implicit openness does not make a typo valid.
 //!
+//! Templates: a chart with a `templates/` directory is also understood through what its
+//! templates read ([`templates`]): a key a template reads is known even when values.yaml omits it,
+//! a map a template hands on whole (`toYaml`, `range`, `tpl`, `include`) accepts any key, and a
+//! declared key no template (nor subchart, nor `global` reader, nor dependency condition) reads is
+//! [`Node::unread`]. A schema that closes a map (`additionalProperties: false`) still wins. A
+//! chart without `templates/` keeps the key rule above alone.
+//!
 //! Beyond that rule:
 //! - `global` is always allowed, and accepts any child (known children are still checked);
 //! - keys under a dependency's name (or alias) from Chart.yaml are checked against the vendored
@@ -24,9 +31,11 @@
 
 mod interface;
 mod merge;
+pub mod templates;
 
 pub use interface::{Dep, Interface, Lookup, Node};
 pub use merge::{coalesce, merge};
+pub use templates::Reads;
 
 use super::Site;
 use crate::load::Chart;
@@ -153,6 +162,78 @@ impl Dependencies {
     }
 }
 
+/// What the templates of every chart read, scanned once when the model is built; `None` for a
+/// chart without a `templates/` directory.
+#[derive(Debug, Default)]
+pub struct TemplateReads {
+    listed: Vec<Option<Reads>>,
+    vendored: Vec<Option<Reads>>,
+}
+
+impl TemplateReads {
+    pub fn scan(charts: &[Chart], subcharts: &[Chart], deps: &Dependencies) -> TemplateReads {
+        let chart = |id: ChartId| match id {
+            ChartId::Listed(i) => &charts[i],
+            ChartId::Vendored(i) => &subcharts[i],
+        };
+        let of = |id: ChartId| -> Option<Reads> {
+            let c = chart(id);
+            let templates = c.templates.as_ref()?;
+            let mut sources = templates::Sources {
+                own: templates.iter().map(|f| f.text.as_str()).collect(),
+                ..Default::default()
+            };
+            if let Some(v) = &c.values {
+                template_strings(v, &mut sources.own);
+            }
+            sources.conditions = c
+                .dependencies
+                .iter()
+                .filter_map(|d| d.condition.as_deref())
+                .collect();
+            // Every vendored descendant's templates, for their named templates.
+            let mut seen = vec![id];
+            let mut queue: Vec<ChartId> = deps.of(id).iter().filter_map(|d| d.chart).collect();
+            while let Some(sub) = queue.pop() {
+                if seen.contains(&sub) {
+                    continue;
+                }
+                seen.push(sub);
+                if let Some(t) = &chart(sub).templates {
+                    sources.helpers.extend(t.iter().map(|f| f.text.as_str()));
+                }
+                queue.extend(deps.of(sub).iter().filter_map(|d| d.chart));
+            }
+            Some(Reads::scan(&sources))
+        };
+        TemplateReads {
+            listed: (0..charts.len()).map(|i| of(ChartId::Listed(i))).collect(),
+            vendored: (0..subcharts.len())
+                .map(|i| of(ChartId::Vendored(i)))
+                .collect(),
+        }
+    }
+
+    /// What a chart's templates read (`None`: the chart has no templates).
+    pub fn of(&self, id: ChartId) -> Option<&Reads> {
+        match id {
+            ChartId::Listed(i) => self.listed.get(i),
+            ChartId::Vendored(i) => self.vendored.get(i),
+        }
+        .and_then(Option::as_ref)
+    }
+}
+
+/// The strings of a values tree that hold template actions (rendered by `tpl`).
+fn template_strings<'v>(v: &'v Y, out: &mut Vec<&'v str>) {
+    match untag(v) {
+        Y::String(s) if s.contains("{{") => out.push(s),
+        Y::Mapping(m) => m.values().for_each(|c| template_strings(c, out)),
+        Y::Sequence(items) => items.iter().for_each(|c| template_strings(c, out)),
+        _ => {}
+    }
+}
+
 impl Site {
     /// A chart by id.
     pub fn chart(&self, id: ChartId) -> &Chart {
@@ -185,9 +266,10 @@ impl Site {
             .map(|d| Dep {
                 key: &d.key,
                 chart: d.chart.map(|c| self.chart(c)),
+                reads: d.chart.and_then(|c| self.template_reads.of(c)),
             })
             .collect();
-        Interface::new(self.chart(id), deps)
+        Interface::new(self.chart(id), self.template_reads.of(id), deps)
     }
 
     /// The values a preset installs with, as Helm computes them: its chart's defaults with the

@@ -1,0 +1,176 @@
+//! `spark-docs check` over tests/fixtures/check-values-templates: a chart understood through its
+//! templates. Keys templates read are known (`toYaml`, `range`, `with`, `index`, `$.Values`,
+//! `define`/`include` in `_helpers.tpl`, a subchart's templates, a dependency condition), maps
+//! handed on whole are open, the schema still closes what it closes, and declared keys no
+//! template reads are `values-unread-key` — in presets, `--set` keys and values blocks in pages.
+
+use crate::support::*;
+
+const CODES: &[&str] = &[
+    "values-unknown-key",
+    "values-unread-key",
+    "values-type",
+    "values-schema",
+    "helm-set-unknown-key",
+    "helm-values-file-missing",
+];
+
+const CHART: &str = "charts/app";
+const INSTALL: &str = "content/recipes/deploy/install.md";
+const TUNE: &str = "content/recipes/deploy/tune.md";
+
+fn fixture_findings() -> Vec<Finding> {
+    findings_of(&fixture("check-values-templates"), CODES)
+}
+
+fn in_file<'a>(all: &'a [Finding], file: &str) -> Vec<&'a Finding> {
+    all.iter().filter(|f| f.file == file).collect()
+}
+
+#[test]
+fn keys_templates_read_are_known_and_whole_maps_open() {
+    // values-scenario-ok.yaml sets keys read through toYaml ($.Values.resources), range
+    // (podLabels), with + `.image`, `$svc := .Values.service`, index (ingress.enabled),
+    // include "app.metrics" inside `with .Values.metrics`, a helper's `.Values.nameOverride`,
+    // keys only templates name (podPriority, sidecar.*), the subchart's keys and its condition,
+    // `owner` (named by a values.yaml string that `tpl` renders) and `team` (read by the
+    // subchart's named template "worker.labels", which the parent includes).
+    let all = fixture_findings();
+    let ok = in_file(&all, &format!("{CHART}/values-scenario-ok.yaml"));
+    assert!(ok.is_empty(), "{ok:#?}");
+}
+
+#[test]
+fn without_templates_the_chart_is_values_yaml_only() {
+    // The same preset against the chart with its templates removed: keys only templates name are
+    // unknown again, and nothing can be called unread.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("check-values-templates"), tmp.path());
+    std::fs::remove_dir_all(tmp.path().join(CHART).join("templates")).unwrap();
+    std::fs::remove_dir_all(tmp.path().join(CHART).join("charts/worker/templates")).unwrap();
+    let all = findings_of(tmp.path(), CODES);
+    let ok = format!("{CHART}/values-scenario-ok.yaml");
+    let f = find(&all, "values-unknown-key", &ok, 18, 1);
+    assert!(f.message.contains("sidecar"), "{f:?}");
+    find(&all, "values-unknown-key", &ok, 21, 1); // podPriority
+    assert!(
+        all.iter().all(|f| f.code != "values-unread-key"),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn a_template_from_an_unvendored_dependency_silences_unread() {
+    // `include "common.names.fullname" .` hands the root context to a named template this
+    // repository does not hold: what it reads is unknown, so no key is called unread. Unknown
+    // keys are still errors.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("check-values-templates"), tmp.path());
+    append(
+        &tmp.path().join(CHART).join("templates/configmap.yaml"),
+        "  name2: {{ include \"common.names.fullname\" . }}\n",
+    );
+    let all = findings_of(tmp.path(), CODES);
+    assert!(
+        all.iter().all(|f| f.code != "values-unread-key"),
+        "{all:#?}"
+    );
+    find(
+        &all,
+        "values-unknown-key",
+        &format!("{CHART}/values-scenario-typo.yaml"),
+        4,
+        3,
+    );
+}
+
+#[test]
+fn typo_is_unknown_with_did_you_mean() {
+    let all = fixture_findings();
+    let f = find(
+        &all,
+        "values-unknown-key",
+        &format!("{CHART}/values-scenario-typo.yaml"),
+        4,
+        3,
+    );
+    assert!(f.message.contains("core.imgae"), "{f:?}");
+    assert!(f.help.contains("did you mean `image`"), "{f:?}");
+}
+
+#[test]
+fn declared_key_no_template_reads_names_the_read_sibling() {
+    let all = fixture_findings();
+    let file = format!("{CHART}/values-scenario-unread.yaml");
+    let f = find(&all, "values-unread-key", &file, 3, 3);
+    assert_eq!(f.severity, "warning");
+    assert!(f.message.contains("core.replicas"), "{f:?}");
+    assert!(f.help.contains("`instances`"), "{f:?}");
+    let f = find(&all, "values-unread-key", &file, 5, 3);
+    assert!(
+        f.message.contains("service.type") && f.help.contains("`port`"),
+        "{f:?}"
+    );
+    // Under a subchart: its own templates decide; the parent's condition is not a sibling.
+    let f = find(&all, "values-unread-key", &file, 7, 3);
+    assert!(f.message.contains("worker.legacyMode"), "{f:?}");
+    assert!(
+        f.help.contains("`threads`") && !f.help.contains("`global`"),
+        "{f:?}"
+    );
+    assert_eq!(in_file(&all, &file).len(), 3, "{all:#?}");
+}
+
+#[test]
+fn schema_closing_a_map_wins_over_templates() {
+    let all = fixture_findings();
+    let f = find(
+        &all,
+        "values-unknown-key",
+        &format!("{CHART}/values-scenario-schema.yaml"),
+        3,
+        3,
+    );
+    assert!(f.message.contains("strict.fromTemplate"), "{f:?}");
+}
+
+#[test]
+fn set_keys_use_the_template_interface() {
+    let all = fixture_findings();
+    let f = find(&all, "values-unread-key", INSTALL, 21, 9);
+    assert_eq!(f.severity, "warning");
+    assert!(
+        f.message.contains("core.replicas") && f.help.contains("`instances`"),
+        "{f:?}"
+    );
+    // `sidecar.image` (a map handed on whole) and `podPriority` (only in templates) are fine.
+    let set_line: Vec<&Finding> = all
+        .iter()
+        .filter(|f| f.file == INSTALL && f.line == 21 && f.column != 9)
+        .collect();
+    assert!(set_line.is_empty(), "{set_line:#?}");
+}
+
+#[test]
+fn page_values_blocks_are_checked_against_their_chart() {
+    let all = fixture_findings();
+    // ```yaml title="my-values.yaml"``` used by `helm … -f my-values.yaml`: line in the page.
+    let f = find(&all, "values-unknown-key", INSTALL, 12, 3);
+    assert!(f.help.contains("did you mean `instances`"), "{f:?}");
+    // A `# file: tuning.yaml` caption, used by `-f ./tuning.yaml` (which therefore exists).
+    let f = find(&all, "values-unknown-key", INSTALL, 29, 3);
+    assert!(f.message.contains("service.prot"), "{f:?}");
+    assert!(
+        all.iter().all(|f| f.code != "helm-values-file-missing"),
+        "{all:#?}"
+    );
+    // Front matter `chart: app`.
+    let f = find(&all, "values-unread-key", TUNE, 11, 3);
+    assert!(
+        f.message.contains("metrics.path") && f.help.contains("`port`"),
+        "{f:?}"
+    );
+    // Kubernetes manifests in the same pages are not values.
+    assert_eq!(in_file(&all, INSTALL).len(), 3, "{all:#?}");
+    assert_eq!(in_file(&all, TUNE).len(), 1, "{all:#?}");
+}
