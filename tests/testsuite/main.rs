@@ -11,6 +11,8 @@ mod support;
 
 mod build;
 mod check_adopted;
+mod check_bad_examples;
+mod check_created_files;
 mod check_lang;
 mod check_links;
 mod check_output;
