@@ -507,17 +507,21 @@ fn flag_values<'w>(args: &'w [Word], flags: &[&str]) -> Vec<(&'w Word, String)> 
                 out.push((w, pattern_of(&w.chars[skip..])));
             }
         } else if t.starts_with('-') && !t.starts_with("--") && t.len() > 2 {
-            for f in flags
-                .iter()
-                .filter(|f| f.len() == 2 && !f.starts_with("--"))
-            {
+            // A cluster of short flags: the value follows the flag letter (`-ofile`, `-qO-`),
+            // or is the next word when the letter ends the cluster (`-sLo file`).
+            let letters: Vec<char> = t[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .collect();
+            for f in flags.iter().filter(|f| f.len() == 2) {
                 let letter = f.chars().nth(1).unwrap_or('-');
-                let cluster = t[1..].chars().all(|c| c.is_ascii_alphabetic());
-                if cluster && t.ends_with(letter) && t[1..t.len() - 1].chars().all(|c| c != letter)
-                {
+                let Some(i) = letters.iter().position(|c| *c == letter) else {
+                    continue;
+                };
+                if 1 + i + 1 == w.chars.len() {
                     out.extend(next());
-                } else if !cluster && t.starts_with(*f) {
-                    out.push((w, pattern_of(&w.chars[2..])));
+                } else {
+                    out.push((w, pattern_of(&w.chars[i + 2..])));
                 }
             }
         }
@@ -783,6 +787,7 @@ mod tests {
              kubeseal --sealed-secret-file=other.yaml\n\
              echo a | tee -a log.txt\n\
              curl -sSLo dl.yaml https://x/y\n\
+             wget -qO- https://x/install.sh\n\
              wget https://example.org/files/chart.tgz\n\
              helm template r ./c --output-dir out\n\
              helm pull repo/spark --untar -d vendor\n\
@@ -792,7 +797,7 @@ mod tests {
              kubectl get all -o yaml > backup-$(date +%F).yaml\n\
              END\n",
         );
-        let end = (14, 1);
+        let end = (15, 1);
         for used in [
             "my-values.yaml",
             "./cm.yaml",
@@ -811,7 +816,13 @@ mod tests {
         ] {
             assert!(f.created_before(end, used), "{used}");
         }
-        for missing in ["values-missing.yaml", "out.yaml", "a", "work/dir/x"] {
+        for missing in [
+            "values-missing.yaml",
+            "out.yaml",
+            "a",
+            "work/dir/x",
+            "install.sh",
+        ] {
             assert!(!f.created_before(end, missing), "{missing}");
         }
         // Before the command that makes it, it does not exist yet.
