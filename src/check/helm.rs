@@ -2,12 +2,14 @@
 //! [`crate::util::langs`]: bash/sh/shell/zsh/ksh, and the `$ `-prompted lines of console blocks)
 //! and in scripts:
 //!
-//! - `helm-chart-missing`: a local chart path that does not exist (or has no Chart.yaml);
+//! - `helm-chart-missing`: a local chart path that does not exist (or has no Chart.yaml), and that
+//!   no earlier step of the page or script creates (`helm pull --untar`, `git clone`);
 //! - `helm-set-unknown-key`: a `--set`/`--set-string`/`--set-file`/`--set-json`/`--set-literal`
 //!   key the chart's values interface does not declare (with "did you mean"), or a key that
 //!   continues past a free-form map of scalar settings (`connect.sparkConf.spark.executor.memory`
 //!   nests maps inside `sparkConf` instead of setting the Spark property);
-//! - `helm-values-file-missing`: a `-f/--values` file that does not exist;
+//! - `helm-values-file-missing`: a `-f/--values` file that does not exist, and that no earlier step
+//!   of the page or script creates ([`super::created_files`]);
 //! - `values-unread-key` (family values, reported here for `--set`): a key the chart declares
 //!   but none of its templates reads.
 //!
@@ -19,13 +21,14 @@
 //! is any word that depends on a `$` expansion or a command substitution. Keys are checked with
 //! the chart's values interface in the model (`model::values`).
 
+use super::created_files::PageFiles;
 use super::shell::words::{self, literal, text_of, WChar, Word};
 use super::Context;
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::model::values::{display_path, Interface, Lookup, Seg};
 use crate::util::langs;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 // ---------------------------------------------------------------------------------------------
 // helm command lines
@@ -511,6 +514,12 @@ pub(super) fn values_files_by_chart(
     out
 }
 
+/// What the code around a command creates, and where the code's first line sits in its file.
+struct Files<'p> {
+    page: &'p PageFiles,
+    first_line: usize,
+}
+
 struct Checker<'c, 's> {
     cx: &'c Context<'s>,
     /// Values interfaces by chart directory (`None`: not a chart of the site).
@@ -526,7 +535,7 @@ impl<'s> Checker<'_, 's> {
             .as_ref()
     }
 
-    fn command(&mut self, words: &[Word], written: &HashSet<String>) -> Vec<Issue> {
+    fn command(&mut self, words: &[Word], files: &Files) -> Vec<Issue> {
         let Some(cmd) = helm_command(words) else {
             return Vec::new();
         };
@@ -534,7 +543,7 @@ impl<'s> Checker<'_, 's> {
         // Values files.
         for f in cmd.flags.iter().filter(|f| f.name == "values") {
             for part in f.value.split(|c| c.c == ',') {
-                self.values_file(part, written, &mut issues);
+                self.values_file(part, files, &mut issues);
             }
         }
         if cmd.repo {
@@ -558,6 +567,9 @@ impl<'s> Checker<'_, 's> {
                 .unwrap_or((1, 1));
             match resolve_chart(self.cx, &path) {
                 ChartRes::Skip => {}
+                // A chart directory an earlier step creates (`helm pull --untar`, `git clone`).
+                ChartRes::Missing(_)
+                    if files.page.created_before((files.first_line + line - 1, col), &path) => {}
                 ChartRes::Missing(message) => issues.push(Issue {
                     code: Code::HelmChartMissing,
                     line,
@@ -583,7 +595,7 @@ impl<'s> Checker<'_, 's> {
         issues
     }
 
-    fn values_file(&self, part: &[WChar], written: &HashSet<String>, issues: &mut Vec<Issue>) {
+    fn values_file(&self, part: &[WChar], files: &Files, issues: &mut Vec<Issue>) {
         let text = text_of(part);
         let path = text.trim();
         if path.is_empty()
@@ -595,20 +607,17 @@ impl<'s> Checker<'_, 's> {
         {
             return;
         }
-        let norm = path.trim_start_matches("./");
-        if written.contains(norm) || written.contains(path) {
-            return;
-        }
-        if self.cx.site.config.root.join(norm).exists() {
-            return;
-        }
         let (line, col) = part.first().map(|c| (c.line, c.col)).unwrap_or((1, 1));
+        let at = (files.first_line + line - 1, col);
+        if files.page.exists(&self.cx.site.config.root, at, path) {
+            return;
+        }
         issues.push(Issue {
             code: Code::HelmValuesFileMissing,
             line,
             col,
             message: format!("values file `{path}` does not exist"),
-            help: "paths are relative to the repository root; fix the path or add the file".into(),
+            help: "paths are relative to the repository root (or the directory the page `cd`s into); fix the path, add the file, or create it in an earlier step".into(),
         });
     }
 }
@@ -737,19 +746,11 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     };
     let mut out = Vec::new();
 
-    // Markdown code blocks, tokenized first so files written anywhere on a page are known.
-    let blocks = cx.code_blocks();
-    let mut tokenized = Vec::new();
-    let mut written: HashMap<&str, HashSet<String>> = HashMap::new();
-    for b in &blocks {
+    // Markdown code blocks. A values file counts as existing when an earlier step of the page
+    // creates it (`check::created_files`).
+    for b in cx.code_blocks() {
         let lang = b.block.lang.as_str();
-        if !langs::is_shell_or_console(lang) {
-            continue;
-        }
-        if !b.block.code.contains("helm")
-            && !b.block.code.contains('>')
-            && !b.block.code.contains("tee")
-        {
+        if !langs::is_shell_or_console(lang) || !b.block.code.contains("helm") {
             continue;
         }
         let tokens = words::split(
@@ -757,41 +758,12 @@ pub fn check(cx: &Context) -> Vec<Finding> {
             Some(&cx.placeholder),
             langs::is_console(lang),
         );
-        let set = written.entry(b.file).or_default();
-        set.extend(
-            tokens
-                .written
-                .iter()
-                .map(|w| w.trim_start_matches("./").to_string()),
-        );
-        tokenized.push((b, tokens));
-    }
-    for b in &blocks {
-        if let Some(name) = super::values::block_file_name(b.block) {
-            written
-                .entry(b.file)
-                .or_default()
-                .insert(name.trim_start_matches("./").to_string());
-        }
-        for a in &b.block.attrs {
-            let name = a
-                .split_once('=')
-                .map(|(_, v)| v)
-                .unwrap_or(a)
-                .trim_matches('"');
-            if name.ends_with(".yaml") || name.ends_with(".yml") {
-                written
-                    .entry(b.file)
-                    .or_default()
-                    .insert(name.trim_start_matches("./").to_string());
-            }
-        }
-    }
-    let empty = HashSet::new();
-    for (b, tokens) in &tokenized {
-        let w = written.get(b.file).unwrap_or(&empty);
+        let files = Files {
+            page: cx.created_files(b.file),
+            first_line: b.block.line,
+        };
         for cmd in &tokens.commands {
-            for issue in checker.command(cmd, w) {
+            for issue in checker.command(cmd, &files) {
                 out.push(
                     b.finding(
                         issue.code.default_severity(),
@@ -812,13 +784,13 @@ pub fn check(cx: &Context) -> Vec<Finding> {
             continue;
         }
         let tokens = words::split(&s.source.text, None, false);
-        let w: HashSet<String> = tokens
-            .written
-            .iter()
-            .map(|w| w.trim_start_matches("./").to_string())
-            .collect();
+        let page = PageFiles::from_script(&s.source.text);
+        let files = Files {
+            page: &page,
+            first_line: 1,
+        };
         for cmd in &tokens.commands {
-            for issue in checker.command(cmd, &w) {
+            for issue in checker.command(cmd, &files) {
                 let mut f = Finding::error(
                     issue.code,
                     &s.source.rel,

@@ -1,7 +1,9 @@
 //! links: relative links and `#anchors` in Markdown (recipes, issues, notebook markdown cells)
 //! must resolve (`link-broken`, `anchor-broken`), and repository paths written in code blocks,
 //! scripts and notebooks must exist (`path-missing`, a warning: such paths are often examples).
+//! A path an earlier step of the same page or script creates ([`super::created_files`]) exists.
 
+use super::created_files::PageFiles;
 use super::Context;
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
@@ -103,7 +105,13 @@ fn check_links(
             continue;
         };
         let target = cx.site.config.root.join(&path);
-        if !target.exists() {
+        let here = (line + t.first_line - 1, col);
+        let created = cx.created_files(t.file);
+        let link = dest.split('#').next().unwrap_or(&dest);
+        if !target.exists()
+            && !created.created_before(here, &path)
+            && !created.created_before(here, link)
+        {
             findings.push(
                 at(
                     Code::LinkBroken,
@@ -154,7 +162,11 @@ fn path_re() -> &'static regex::Regex {
 /// (`[chart_paths]`) are accepted: the chart contract is not the whole chart.
 fn check_paths(cx: &Context, findings: &mut Vec<Finding>) {
     let site = cx.site;
-    let mut scan = |file: &str, code: &str, first_line: usize, first_col: usize| {
+    let mut scan = |file: &str,
+                    code: &str,
+                    first_line: usize,
+                    first_col: usize,
+                    files: &PageFiles| {
         for (n, line) in code.lines().enumerate() {
             for cap in path_re().captures_iter(line) {
                 let Some(m) = cap.get(1) else { continue };
@@ -164,10 +176,12 @@ fn check_paths(cx: &Context, findings: &mut Vec<Finding>) {
                     continue;
                 }
                 let path = raw.trim_start_matches("./").trim_end_matches('/');
-                if path_exists(cx, path) {
+                let col = line[..m.start()].chars().count() + 1;
+                if path_exists(cx, path)
+                    || files.created_here_or_before((first_line + n, col), path)
+                {
                     continue;
                 }
-                let col = line[..m.start()].chars().count() + 1;
                 findings.push(
                     Finding::warning(
                         Code::PathMissing,
@@ -188,14 +202,17 @@ fn check_paths(cx: &Context, findings: &mut Vec<Finding>) {
         ) {
             continue;
         }
-        scan(b.file, &b.block.code, b.block.line, b.block.column);
+        let files = cx.created_files(b.file);
+        scan(b.file, &b.block.code, b.block.line, b.block.column, files);
     }
     for s in &site.scripts {
-        scan(&s.source.rel, &s.source.text, 1, 1);
+        let files = PageFiles::from_script(&s.source.text);
+        scan(&s.source.rel, &s.source.text, 1, 1, &files);
     }
+    let nothing = PageFiles::default();
     for n in &site.notebooks {
         for c in n.cells.iter().filter(|c| c.kind == CellKind::Code) {
-            scan(&n.source.rel, &c.source, c.line + 1, 1);
+            scan(&n.source.rel, &c.source, c.line + 1, 1, &nothing);
         }
     }
 }

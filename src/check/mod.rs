@@ -3,6 +3,7 @@
 //! site.toml (severity overrides, ignored paths) and per-block ignores.
 
 pub mod codes;
+pub mod created_files;
 pub mod helm;
 pub mod issues;
 pub mod lang;
@@ -20,7 +21,10 @@ use crate::diagnostics::{Finding, Severity};
 use crate::load::recipe::CodeBlock;
 use crate::model::{PageRef, Site, SourceKind};
 use codes::Code;
+use created_files::PageFiles;
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// What every rule gets.
 pub struct Context<'a> {
@@ -28,6 +32,8 @@ pub struct Context<'a> {
     pub cfg: &'a CheckConfig,
     /// `[check] placeholder`, compiled (validated when site.toml was loaded).
     pub placeholder: regex::Regex,
+    /// What each page's code creates, by file, made once for every rule that asks.
+    created_files: OnceLock<HashMap<String, PageFiles>>,
 }
 
 impl<'a> Context<'a> {
@@ -41,7 +47,30 @@ impl<'a> Context<'a> {
             site,
             cfg,
             placeholder,
+            created_files: OnceLock::new(),
         }
+    }
+
+    /// What the code blocks of the page `file` create, in document order (empty for a file
+    /// without code blocks).
+    pub fn created_files(&self, file: &str) -> &PageFiles {
+        static NONE: OnceLock<PageFiles> = OnceLock::new();
+        let pages = self.created_files.get_or_init(|| {
+            let mut by_file: HashMap<&'a str, Vec<Block<'a>>> = HashMap::new();
+            for b in self.code_blocks() {
+                by_file.entry(b.file).or_default().push(b);
+            }
+            by_file
+                .into_iter()
+                .map(|(file, blocks)| {
+                    let files = PageFiles::from_blocks(&blocks, &self.placeholder);
+                    (file.to_string(), files)
+                })
+                .collect()
+        });
+        pages
+            .get(file)
+            .unwrap_or_else(|| NONE.get_or_init(PageFiles::default))
     }
 
     /// Every Markdown code block of recipes and issues, with the file it is in.
@@ -81,13 +110,16 @@ pub struct Block<'a> {
 }
 
 impl Block<'_> {
-    /// Whether findings of `code` in this block are silenced (```` ```bash ignore ```` or
-    /// `<!-- spark-docs-ignore: code -->`).
+    /// Whether findings of `code` in this block are silenced (```` ```bash ignore ````,
+    /// `<!-- spark-docs-ignore: code -->`, or a block the page shows as the mistake, which no
+    /// rule checks: see [`crate::load::mistakes`]).
     pub fn ignores(&self, code: Code) -> bool {
-        self.block
-            .attrs
-            .iter()
-            .any(|a| a == "ignore" || a == "no-check")
+        self.block.shows_mistake
+            || self
+                .block
+                .attrs
+                .iter()
+                .any(|a| a == "ignore" || a == "no-check")
             || self
                 .block
                 .ignore

@@ -5,6 +5,7 @@ use crate::check::codes::Code;
 pub mod chart;
 pub mod front_matter;
 pub mod markdown_sanity;
+pub mod mistakes;
 pub mod notebook;
 pub mod preset;
 pub mod recipe;

@@ -2,6 +2,7 @@
 //! in repositories adopted as they are.
 
 use super::front_matter::{self, StringList};
+use super::mistakes::MistakeMarks;
 use super::SourceFile;
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
@@ -36,6 +37,9 @@ pub struct CodeBlock {
     pub column: usize,
     /// Rule codes silenced by a `<!-- spark-docs-ignore: code, code -->` comment just before.
     pub ignore: Vec<String>,
+    /// The page shows this block as the mistake ("Wrong:", "❌", a `> [!CAUTION]` admonition; see
+    /// [`super::mistakes`]): it is not meant to run, so no rule reads its content.
+    pub shows_mistake: bool,
 }
 
 /// The parts of a Markdown body every page kind needs.
@@ -73,7 +77,9 @@ impl MarkdownDoc {
         let mut h1 = String::new();
         let mut pending_ignore: Vec<String> = Vec::new();
         let mut current: Option<CodeBlock> = None;
+        let mut mistakes = MistakeMarks::default();
         for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+            mistakes.observe(&event);
             match event {
                 Event::Start(Tag::Heading {
                     level: pulldown_cmark::HeadingLevel::H1,
@@ -92,6 +98,7 @@ impl MarkdownDoc {
                     }
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
+                    let shows_mistake = mistakes.shows_mistake();
                     let fence_line = lines.line(range.start);
                     let (info, line) = match &kind {
                         CodeBlockKind::Fenced(info) => (info.to_string(), fence_line + 1),
@@ -118,6 +125,7 @@ impl MarkdownDoc {
                         line: line + body_line - 1,
                         column: indent + 1,
                         ignore: std::mem::take(&mut pending_ignore),
+                        shows_mistake,
                     });
                 }
                 Event::Text(t) if current.is_some() => {

@@ -82,6 +82,8 @@ snapshot_check!(check_shell_clean, "check-shell/clean");
 snapshot_check!(check_values, "check-values");
 snapshot_check!(check_values_templates, "check-values-templates");
 snapshot_check!(check_helm_unlisted, "check-helm-unlisted");
+snapshot_check!(check_created_files, "check-created-files");
+snapshot_check!(check_bad_examples, "check-bad-examples");
 snapshot_check!(adopted, "adopted");
 // Configuration and front-matter errors are diagnostics too (stderr, exit 1 or 2).
 snapshot_check!(bad_config, "bad-config");

@@ -3,7 +3,8 @@
 //! `\`-newline continuations), each character with its line and column, and marked when it comes
 //! from an expansion or a command substitution (`dynamic`) or a documentation placeholder (`ph`).
 //! Comments, `;`/`&&`/`||`/`|`, redirections and here-document bodies are understood; the files
-//! the code writes (`> file`, `tee file`) are collected.
+//! the code redirects output to (`> file`, `>> file`) are collected with their positions (what
+//! commands themselves create is [`crate::check::created_files`]' business).
 //!
 //! Where an expansion, a backquoted command or a process substitution ends is decided by the
 //! shell checker's [`scanner`](super::scanner), so both rules delimit shell code the same way. In a
@@ -75,8 +76,8 @@ pub fn literal(chars: &[WChar]) -> bool {
 pub struct Words {
     /// The simple commands, each its words (redirections and their targets left out).
     pub commands: Vec<Vec<Word>>,
-    /// Files the code writes (`> file`, `>> file`, `tee file`).
-    pub written: Vec<String>,
+    /// The targets of output redirections (`> file`, `>> file`, `&> file`), in source order.
+    pub written: Vec<Word>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -146,7 +147,7 @@ impl Lexer<'_> {
     fn end_word(&mut self) {
         let Some(w) = self.cur.take() else { return };
         match std::mem::replace(&mut self.pending, Pending::None) {
-            Pending::Out => self.out.written.push(w.text()),
+            Pending::Out => self.out.written.push(w),
             Pending::Drop => {}
             Pending::Heredoc(strip) => self.heredocs.push((w.text(), strip)),
             Pending::None => self.cmd.push(w),
@@ -159,17 +160,6 @@ impl Lexer<'_> {
         let cmd = std::mem::take(&mut self.cmd);
         if cmd.is_empty() {
             return;
-        }
-        if cmd
-            .first()
-            .is_some_and(|w| w.text() == "tee" || w.text().ends_with("/tee"))
-        {
-            self.out.written.extend(
-                cmd.iter()
-                    .skip(1)
-                    .map(Word::text)
-                    .filter(|t| !t.starts_with('-')),
-            );
         }
         self.out.commands.push(cmd);
     }
@@ -529,7 +519,8 @@ mod tests {
             cmds,
             vec![vec!["cat"], vec!["helm", "template", "x", "charts/y"]]
         );
-        assert!(t.written.contains(&"my-values.yaml".to_string()));
+        let written: Vec<String> = t.written.iter().map(Word::text).collect();
+        assert_eq!(written, vec!["my-values.yaml", "/dev/null"]);
     }
 
     #[test]
@@ -593,7 +584,12 @@ mod tests {
                 vec!["helm", "install", "<release>", "./c", "-f", "v.yaml"]
             ]
         );
-        assert_eq!(t.written, vec!["v.yaml".to_string()]);
+        let written: Vec<String> = t.written.iter().map(Word::text).collect();
+        assert_eq!(written, vec!["v.yaml".to_string()]);
+        assert_eq!(
+            (t.written[0].chars[0].line, t.written[0].chars[0].col),
+            (1, 9)
+        );
         let release = &t.commands[1][2];
         assert!(!literal(&release.chars));
         assert_eq!((release.chars[0].line, release.chars[0].col), (4, 16));

@@ -15,7 +15,6 @@ mod page_blocks;
 mod schema;
 mod yaml_index;
 
-pub(super) use page_blocks::block_file_name;
 pub use yaml_index::YamlIndex;
 
 use super::Context;

@@ -9,6 +9,7 @@
 //! `apiVersion`/`kind` of a Kubernetes manifest).
 
 use super::{check_values, Validators, ValuesText};
+use crate::check::created_files::declared_files;
 use crate::check::{helm, Context};
 use crate::diagnostics::Finding;
 use crate::load::recipe::CodeBlock;
@@ -40,10 +41,10 @@ pub(super) fn check(cx: &Context, validators: &mut Validators) -> Vec<Finding> {
             .collect();
         let page_chart = front_matter_chart(cx, page);
         for block in blocks.iter().filter(|b| is_yaml(&b.lang)) {
-            let named = block_file_name(block).and_then(|name| {
+            let named = declared_files(block).into_iter().find_map(|name| {
                 installs
                     .iter()
-                    .find(|(f, _)| same_file(f, &name))
+                    .find(|(f, _)| same_file(f, name))
                     .and_then(|(_, chart)| cx.site.chart_by_rel(chart))
             });
             let Ok(values) = crate::load::preset::parse_values(&block.code) else {
@@ -71,30 +72,6 @@ pub(super) fn check(cx: &Context, validators: &mut Validators) -> Vec<Finding> {
 
 fn is_yaml(lang: &str) -> bool {
     matches!(lang, "yaml" | "yml")
-}
-
-/// The file a block shows: a `# file: x.yaml` caption on its first line, or a fence attribute
-/// `title=`/`file=`/`filename=` naming a YAML file.
-pub(in crate::check) fn block_file_name(block: &CodeBlock) -> Option<String> {
-    let first = block.code.lines().next().unwrap_or("").trim();
-    if let Some(rest) = first.strip_prefix('#') {
-        let rest = rest.trim();
-        for label in ["file:", "File:", "filename:", "path:"] {
-            if let Some(name) = rest.strip_prefix(label) {
-                let name = name.trim();
-                if !name.is_empty() {
-                    return Some(name.to_string());
-                }
-            }
-        }
-    }
-    block.attrs.iter().find_map(|a| {
-        let (k, v) = a.split_once('=')?;
-        let v = v.trim_matches(['"', '\'']);
-        (matches!(k, "title" | "file" | "filename")
-            && (v.ends_with(".yaml") || v.ends_with(".yml")))
-        .then(|| v.to_string())
-    })
 }
 
 /// Whether a `-f` path and a block's file name are the same file (`./` and leading directories
