@@ -1,6 +1,7 @@
 //! `site.toml`: the typed site configuration, its defaults and its validation.
 
 use crate::util::globs::{Globs, Separator};
+use crate::util::sections::SectionNames;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,15 @@ pub enum ConfigError {
         line: usize,
         code: String,
         suggestion: Option<String>,
+    },
+    #[error("{}:{line}: `{key}` = `{value}`: {message}", path.display())]
+    InvalidAt {
+        path: PathBuf,
+        /// 1-based line of the value in the file (0 when it cannot be found).
+        line: usize,
+        key: String,
+        value: String,
+        message: String,
     },
     #[error("{path}: `{key}` = `{value}`: {message}")]
     Invalid {
@@ -71,6 +81,11 @@ pub struct SiteConfig {
     /// `[check]`: how the checks run.
     #[serde(default)]
     pub check: CheckConfig,
+    /// `[sections]`: troubleshooting section (`symptoms`, `diagnosis`, `solution`, or another of
+    /// `[check] troubleshooting_sections`, lowercase) → the headings that count as it; a list
+    /// replaces the built-in names of its section, `"..."` in it splices them back in.
+    #[serde(default)]
+    pub sections: BTreeMap<String, Vec<String>>,
 }
 
 /// `[check]`: severity overrides, ignored paths, the placeholder pattern, shellcheck.
@@ -177,6 +192,8 @@ pub struct Config {
     pub site: SiteConfig,
     /// The globs of site.toml, compiled once when it loaded.
     pub globs: ConfigGlobs,
+    /// `[sections]` over the built-in names, compiled once when it loaded.
+    pub sections: SectionNames,
 }
 
 /// The glob lists of site.toml, compiled once (validation compiles them anyway): every stage
@@ -217,9 +234,11 @@ impl Config {
             file,
             site,
             globs: ConfigGlobs::default(),
+            sections: SectionNames::default(),
         };
         config.globs = config.validate()?;
         config.validate_rule_codes(&text)?;
+        config.sections = config.compile_sections(&text)?;
         Ok(config)
     }
 
@@ -316,6 +335,21 @@ impl Config {
         Ok(())
     }
 
+    /// `[sections]` over the built-in names; a bad name is an error at its line.
+    fn compile_sections(&self, text: &str) -> Result<SectionNames, ConfigError> {
+        SectionNames::new(
+            &self.site.sections,
+            &self.site.check.troubleshooting_sections,
+        )
+        .map_err(|e| ConfigError::InvalidAt {
+            path: self.file.clone(),
+            line: value_line(text, &e.section, &e.name),
+            key: format!("sections.{}", e.section),
+            value: e.name,
+            message: e.message,
+        })
+    }
+
     /// The path part of `base_url`, always starting and ending with `/` (e.g. `/spark-docs/`).
     pub fn base_path(&self) -> String {
         let url = &self.site.base_url;
@@ -367,6 +401,18 @@ fn key_line(text: &str, key: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
+/// The 1-based line of `value` (a quoted string) in the `[sections]` list `key`, else of the
+/// key itself; 0 when neither is found.
+fn value_line(text: &str, key: &str, value: &str) -> usize {
+    let start = key_line(text, key);
+    let quoted = [format!("\"{value}\""), format!("'{value}'")];
+    text.lines()
+        .enumerate()
+        .skip(start.saturating_sub(1))
+        .find(|(_, l)| quoted.iter().any(|q| l.contains(q.as_str())))
+        .map_or(start, |(i, _)| i + 1)
+}
+
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim().to_string();
     match e.span() {
@@ -388,6 +434,7 @@ mod tests {
             file: PathBuf::from("site.toml"),
             site: toml::from_str(&format!("title = \"t\"\nbase_url = \"{url}\"")).unwrap(),
             globs: ConfigGlobs::default(),
+            sections: SectionNames::builtin(),
         }
     }
 
