@@ -104,6 +104,13 @@ pub struct CheckConfig {
     /// Run `shellcheck` on scripts when it is on PATH.
     #[serde(default = "default_true")]
     pub shellcheck: bool,
+    /// The lowest ShellCheck level reported: `error`, `warning` (default), `info` or `style`.
+    #[serde(default = "default_shellcheck_level")]
+    pub shellcheck_level: String,
+    /// ShellCheck codes reported as warnings whatever their level (default SC2086 and SC2046:
+    /// unquoted expansions, which ShellCheck rates info).
+    #[serde(default = "default_shellcheck_warn")]
+    pub shellcheck_warn: Vec<String>,
     /// Recipe categories that follow the troubleshooting template.
     #[serde(default = "default_troubleshoot_categories")]
     pub troubleshooting_categories: Vec<String>,
@@ -136,6 +143,8 @@ impl Default for CheckConfig {
             ignore: Vec::new(),
             placeholder: default_placeholder(),
             shellcheck: true,
+            shellcheck_level: default_shellcheck_level(),
+            shellcheck_warn: default_shellcheck_warn(),
             troubleshooting_categories: default_troubleshoot_categories(),
             troubleshooting_sections: default_troubleshoot_sections(),
             spark: SparkCheckConfig::default(),
@@ -148,6 +157,12 @@ fn default_placeholder() -> String {
 }
 fn default_true() -> bool {
     true
+}
+fn default_shellcheck_level() -> String {
+    "warning".into()
+}
+fn default_shellcheck_warn() -> Vec<String> {
+    vec!["SC2086".into(), "SC2046".into()]
 }
 fn default_troubleshoot_categories() -> Vec<String> {
     vec!["troubleshoot".into(), "troubleshooting".into()]
@@ -300,6 +315,27 @@ impl Config {
                     message: "expected one of error, warning, info, off".into(),
                 });
             }
+        }
+        let check = &self.site.check;
+        if crate::check::scripts::level_rank(&check.shellcheck_level).is_none() {
+            return Err(ConfigError::Invalid {
+                path: self.file.clone(),
+                key: "check.shellcheck_level".into(),
+                value: check.shellcheck_level.clone(),
+                message: "expected one of error, warning, info, style".into(),
+            });
+        }
+        if let Some(bad) = check
+            .shellcheck_warn
+            .iter()
+            .find(|c| crate::check::scripts::sc_number(c).is_none())
+        {
+            return Err(ConfigError::Invalid {
+                path: self.file.clone(),
+                key: "check.shellcheck_warn".into(),
+                value: bad.clone(),
+                message: "expected a ShellCheck code such as `SC2086`".into(),
+            });
         }
         let ignore = compile("check.ignore", &self.site.check.ignore, Separator::Any)?;
         for (from, to) in &self.site.chart_paths {
