@@ -170,6 +170,7 @@ impl Ctx<'_> {
             source_rel: rel,
             file_urls: &self.site.file_urls,
             issue_ids: &self.issue_ids,
+            repo_files: &self.site.repo_files,
         }
     }
 
