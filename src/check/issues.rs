@@ -114,7 +114,7 @@ fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
                     wanted.join(", "),
                     missing
                         .iter()
-                        .map(|m| format!("{m}: {}", section_names.names(m).iter().take(4).map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")))
+                        .map(|m| format!("{m}: {}", section_names.names(m).take(4).map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")))
                         .collect::<Vec<_>>()
                         .join("; ")
                 )),

@@ -101,7 +101,9 @@ fn check_links(
                 findings.push(
                     at(
                         Code::LinkBroken,
-                        format!("`{dest}` points outside the site root to nothing in the repository"),
+                        format!(
+                            "`{dest}` points outside the site root to nothing in the repository"
+                        ),
                     )
                     .with_help("links are relative to the file they are written in"),
                 );

@@ -223,7 +223,17 @@ fn build_engine(
 fn v0_only(v1_error: &str, p: &SourceFile) -> Finding {
     let (line, column, why) = match parse_rego_error(v1_error) {
         Some(e) => (e.line, e.column, e.message),
-        None => (1, 1, v1_error.trim().lines().last().unwrap_or("").trim().to_string()),
+        None => (
+            1,
+            1,
+            v1_error
+                .trim()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+        ),
     };
     let written = p.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
     let rewrite = super::lang::v1_rewrite(written)

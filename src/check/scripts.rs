@@ -346,7 +346,10 @@ mod tests {
         assert_eq!((f[2].line, f[2].severity), (4, Severity::Warning));
         let all = report(&policy("style", &[]));
         assert_eq!(all.len(), 4);
-        assert_eq!((all[2].severity, all[3].severity), (Severity::Info, Severity::Info));
+        assert_eq!(
+            (all[2].severity, all[3].severity),
+            (Severity::Info, Severity::Info)
+        );
         assert_eq!(report(&policy("error", &[])).len(), 1);
         assert!(parse_json1(b"not json").is_none());
         assert!(parse_json1(b"{}").is_none());

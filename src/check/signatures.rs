@@ -18,8 +18,8 @@ use super::Context;
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::load::recipe::{markdown_options, CodeBlock};
-use crate::model::signatures::{compile, js_incompatibility, signed_pages};
 use crate::model::anchors::headings;
+use crate::model::signatures::{compile, js_incompatibility, signed_pages};
 use crate::model::PageRef;
 
 use crate::util::sections::SectionNames;
@@ -130,11 +130,7 @@ fn quoted_output(b: &CodeBlock) -> Option<String> {
 }
 
 /// File line ranges `[start, end)` of an issue body's Symptoms sections (`[sections]` names).
-fn symptom_sections(
-    body: &str,
-    body_line: usize,
-    names: &SectionNames,
-) -> Vec<(usize, usize)> {
+fn symptom_sections(body: &str, body_line: usize, names: &SectionNames) -> Vec<(usize, usize)> {
     let headings = headings(body);
     let mut out = Vec::new();
     for (i, h) in headings.iter().enumerate() {
@@ -157,8 +153,11 @@ fn unrouted(cx: &Context, findings: &mut Vec<Finding>) {
         .flat_map(|(_, sigs)| sigs.iter().filter_map(|s| compile(s)))
         .collect();
     for issue in &cx.site.issues {
-        let sections =
-            symptom_sections(&issue.doc.body, issue.doc.body_line, &cx.site.config.sections);
+        let sections = symptom_sections(
+            &issue.doc.body,
+            issue.doc.body_line,
+            &cx.site.config.sections,
+        );
         for b in &issue.doc.code_blocks {
             if !sections.iter().any(|(s, e)| b.line > *s && b.line < *e) {
                 continue;

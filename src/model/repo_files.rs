@@ -98,7 +98,11 @@ impl RepoFiles {
             return format!("/{in_site}{fragment}");
         }
         let view = if file.is_dir { "tree" } else { "blob" };
-        let gitlab = if self.web.contains("gitlab") { "-/" } else { "" };
+        let gitlab = if self.web.contains("gitlab") {
+            "-/"
+        } else {
+            ""
+        };
         format!(
             "{}/{gitlab}{view}/{}/{}{fragment}",
             self.web, self.branch, file.path

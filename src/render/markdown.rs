@@ -195,15 +195,14 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
                 id,
             }) => {
                 link_depth += 1;
-                let page = resolve_relative(ctx.source_rel, &dest_url).and_then(
-                    |(path, fragment)| {
+                let page =
+                    resolve_relative(ctx.source_rel, &dest_url).and_then(|(path, fragment)| {
                         let url = ctx.file_urls.get(&path)?;
                         Some(match fragment {
                             Some(f) => format!("{url}#{f}"),
                             None => url.clone(),
                         })
-                    },
-                );
+                    });
                 let dest = match page {
                     Some(url) => CowStr::from(url),
                     None => match ctx.repo_files.resolve(ctx.source_rel, &dest_url) {

@@ -6,9 +6,9 @@
 use super::is_resolved;
 use crate::model::presets::{lookup, preset_components, preset_key_settings, COMPONENTS};
 use crate::model::{self, PageRef, Site};
+use crate::util::sections::SectionNames;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde_json::{json, Value};
-use crate::util::sections::SectionNames;
 
 /// Site-absolute URL of the HTML twin.
 pub const URL: &str = "/quickref/";

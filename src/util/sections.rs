@@ -15,8 +15,16 @@ pub fn defaults() -> BTreeMap<String, Vec<String>> {
         (
             "symptoms",
             &[
-                "Symptoms", "Symptom", "Problem", "Issue", "Error", "Симптомы", "Симптом",
-                "Проблема", "Ошибка", "Признаки",
+                "Symptoms",
+                "Symptom",
+                "Problem",
+                "Issue",
+                "Error",
+                "Симптомы",
+                "Симптом",
+                "Проблема",
+                "Ошибка",
+                "Признаки",
             ],
         ),
         (
@@ -69,7 +77,13 @@ pub fn normalize(heading: &str) -> String {
     let cleaned: String = heading
         .chars()
         .flat_map(char::to_lowercase)
-        .map(|c| if c.is_alphanumeric() || c == '&' { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '&' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     let mut words: Vec<&str> = cleaned.split_whitespace().collect();
     loop {
@@ -100,10 +114,11 @@ pub struct SectionError {
     pub message: String,
 }
 
-/// The compiled section table: section key (lowercase, e.g. `symptoms`) → normalised names.
+/// The compiled section table: section key (lowercase, e.g. `symptoms`) → its names, each
+/// normalised and as written.
 #[derive(Debug, Clone, Default)]
 pub struct SectionNames {
-    names: BTreeMap<String, Vec<String>>,
+    names: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl SectionNames {
@@ -155,7 +170,9 @@ impl SectionNames {
                     return Err(SectionError {
                         section: key.clone(),
                         name,
-                        message: "a section name needs at least one letter or digit besides numbering".into(),
+                        message:
+                            "a section name needs at least one letter or digit besides numbering"
+                                .into(),
                     });
                 }
                 if let Some(other) = owner.get(&n).filter(|o| **o != key) {
@@ -166,8 +183,8 @@ impl SectionNames {
                     });
                 }
                 owner.insert(n.clone(), key.clone());
-                if !normalized.contains(&n) {
-                    normalized.push(n);
+                if !normalized.iter().any(|(known, _)| *known == n) {
+                    normalized.push((n, name));
                 }
             }
             names.insert(key, normalized);
@@ -187,14 +204,16 @@ impl SectionNames {
         let heading = normalize(heading);
         self.names
             .get(&section.to_lowercase())
-            .is_some_and(|names| names.iter().any(|n| heading.starts_with(n.as_str())))
+            .is_some_and(|names| names.iter().any(|(n, _)| heading.starts_with(n.as_str())))
     }
 
-    /// The names a section accepts, normalised (for messages).
-    pub fn names(&self, section: &str) -> &[String] {
+    /// The names a section accepts, as site.toml or the built-in table writes them.
+    pub fn names(&self, section: &str) -> impl Iterator<Item = &str> {
         self.names
             .get(&section.to_lowercase())
-            .map_or(&[], Vec::as_slice)
+            .into_iter()
+            .flatten()
+            .map(|(_, written)| written.as_str())
     }
 }
 
@@ -208,7 +227,10 @@ mod tests {
         assert_eq!(normalize("Step 2 — Fix the mount"), "fix the mount");
         assert_eq!(normalize("1. Fix it"), "fix it");
         assert_eq!(normalize("2️⃣ Решение"), "решение");
-        assert_eq!(normalize("Common causes & solutions"), "common causes & solutions");
+        assert_eq!(
+            normalize("Common causes & solutions"),
+            "common causes & solutions"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod support;
 
 mod build;
 mod check_adopted;
+mod check_adopted_patterns;
 mod check_lang;
 mod check_links;
 mod check_output;

@@ -310,10 +310,7 @@ mod tests {
             v1_rewrite("  warn_x[m] { input.a }").as_deref(),
             Some("  warn_x contains m if { input.a }")
         );
-        assert_eq!(
-            v1_rewrite("is_big {").as_deref(),
-            Some("is_big if {")
-        );
+        assert_eq!(v1_rewrite("is_big {").as_deref(), Some("is_big if {"));
         assert_eq!(
             v1_rewrite("limit := 5 {").as_deref(),
             Some("limit := 5 if {")
