@@ -516,6 +516,8 @@ mod tests {
         assert_eq!(
             codes,
             vec![
+                // Reported as v0 and still evaluated (its rule is in `rules` below).
+                (Code::PolicyRegoV0, "p/old.rego", 3, 23),
                 (Code::PolicyInvalid, "p/bad.rego", 4, 7),
                 (Code::PolicyInvalid, "p/unsafe.rego", 4, 14)
             ],
