@@ -1,6 +1,7 @@
 //! `site.toml`: the typed site configuration, its defaults and its validation.
 
 use crate::util::globs::{Globs, Separator};
+use crate::util::sections::SectionNames;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,15 @@ pub enum ConfigError {
         line: usize,
         code: String,
         suggestion: Option<String>,
+    },
+    #[error("{}:{line}: `{key}` = `{value}`: {message}", path.display())]
+    InvalidAt {
+        path: PathBuf,
+        /// 1-based line of the value in the file (0 when it cannot be found).
+        line: usize,
+        key: String,
+        value: String,
+        message: String,
     },
     #[error("{path}: `{key}` = `{value}`: {message}")]
     Invalid {
@@ -71,6 +81,11 @@ pub struct SiteConfig {
     /// `[check]`: how the checks run.
     #[serde(default)]
     pub check: CheckConfig,
+    /// `[sections]`: troubleshooting section (`symptoms`, `diagnosis`, `solution`, or another of
+    /// `[check] troubleshooting_sections`, lowercase) → the headings that count as it; a list
+    /// replaces the built-in names of its section, `"..."` in it splices them back in.
+    #[serde(default)]
+    pub sections: BTreeMap<String, Vec<String>>,
     /// `[markdown]`: how Markdown becomes HTML.
     #[serde(default)]
     pub markdown: MarkdownConfig,
@@ -117,6 +132,13 @@ pub struct CheckConfig {
     /// Run `shellcheck` on scripts when it is on PATH.
     #[serde(default = "default_true")]
     pub shellcheck: bool,
+    /// The lowest ShellCheck level reported: `error`, `warning` (default), `info` or `style`.
+    #[serde(default = "default_shellcheck_level")]
+    pub shellcheck_level: String,
+    /// ShellCheck codes reported as warnings whatever their level (default SC2086 and SC2046:
+    /// unquoted expansions, which ShellCheck rates info).
+    #[serde(default = "default_shellcheck_warn")]
+    pub shellcheck_warn: Vec<String>,
     /// Recipe categories that follow the troubleshooting template.
     #[serde(default = "default_troubleshoot_categories")]
     pub troubleshooting_categories: Vec<String>,
@@ -149,6 +171,8 @@ impl Default for CheckConfig {
             ignore: Vec::new(),
             placeholder: default_placeholder(),
             shellcheck: true,
+            shellcheck_level: default_shellcheck_level(),
+            shellcheck_warn: default_shellcheck_warn(),
             troubleshooting_categories: default_troubleshoot_categories(),
             troubleshooting_sections: default_troubleshoot_sections(),
             spark: SparkCheckConfig::default(),
@@ -161,6 +185,12 @@ fn default_placeholder() -> String {
 }
 fn default_true() -> bool {
     true
+}
+fn default_shellcheck_level() -> String {
+    "warning".into()
+}
+fn default_shellcheck_warn() -> Vec<String> {
+    vec!["SC2086".into(), "SC2046".into()]
 }
 fn default_troubleshoot_categories() -> Vec<String> {
     vec!["troubleshoot".into(), "troubleshooting".into()]
@@ -205,6 +235,8 @@ pub struct Config {
     pub site: SiteConfig,
     /// The globs of site.toml, compiled once when it loaded.
     pub globs: ConfigGlobs,
+    /// `[sections]` over the built-in names, compiled once when it loaded.
+    pub sections: SectionNames,
 }
 
 /// The glob lists of site.toml, compiled once (validation compiles them anyway): every stage
@@ -245,9 +277,11 @@ impl Config {
             file,
             site,
             globs: ConfigGlobs::default(),
+            sections: SectionNames::default(),
         };
         config.globs = config.validate()?;
         config.validate_rule_codes(&text)?;
+        config.sections = config.compile_sections(&text)?;
         Ok(config)
     }
 
@@ -330,6 +364,27 @@ impl Config {
                 });
             }
         }
+        let check = &self.site.check;
+        if crate::check::scripts::level_rank(&check.shellcheck_level).is_none() {
+            return Err(ConfigError::Invalid {
+                path: self.file.clone(),
+                key: "check.shellcheck_level".into(),
+                value: check.shellcheck_level.clone(),
+                message: "expected one of error, warning, info, style".into(),
+            });
+        }
+        if let Some(bad) = check
+            .shellcheck_warn
+            .iter()
+            .find(|c| crate::check::scripts::sc_number(c).is_none())
+        {
+            return Err(ConfigError::Invalid {
+                path: self.file.clone(),
+                key: "check.shellcheck_warn".into(),
+                value: bad.clone(),
+                message: "expected a ShellCheck code such as `SC2086`".into(),
+            });
+        }
         let ignore = compile("check.ignore", &self.site.check.ignore, Separator::Any)?;
         for (from, to) in &self.site.chart_paths {
             if !self.root.join(to).is_dir() {
@@ -362,6 +417,21 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// `[sections]` over the built-in names; a bad name is an error at its line.
+    fn compile_sections(&self, text: &str) -> Result<SectionNames, ConfigError> {
+        SectionNames::new(
+            &self.site.sections,
+            &self.site.check.troubleshooting_sections,
+        )
+        .map_err(|e| ConfigError::InvalidAt {
+            path: self.file.clone(),
+            line: value_line(text, &e.section, &e.name),
+            key: format!("sections.{}", e.section),
+            value: e.name,
+            message: e.message,
+        })
     }
 
     /// The path part of `base_url`, always starting and ending with `/` (e.g. `/spark-docs/`).
@@ -415,6 +485,18 @@ fn key_line(text: &str, key: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
+/// The 1-based line of `value` (a quoted string) in the `[sections]` list `key`, else of the
+/// key itself; 0 when neither is found.
+fn value_line(text: &str, key: &str, value: &str) -> usize {
+    let start = key_line(text, key);
+    let quoted = [format!("\"{value}\""), format!("'{value}'")];
+    text.lines()
+        .enumerate()
+        .skip(start.saturating_sub(1))
+        .find(|(_, l)| quoted.iter().any(|q| l.contains(q.as_str())))
+        .map_or(start, |(i, _)| i + 1)
+}
+
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim().to_string();
     match e.span() {
@@ -436,6 +518,7 @@ mod tests {
             file: PathBuf::from("site.toml"),
             site: toml::from_str(&format!("title = \"t\"\nbase_url = \"{url}\"")).unwrap(),
             globs: ConfigGlobs::default(),
+            sections: SectionNames::builtin(),
         }
     }
 

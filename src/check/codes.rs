@@ -146,6 +146,7 @@ registry! {
     PolicyDeny "policy-deny" Policy Fixed(Error), "a preset that a Rego policy's `deny` rule rejects";
     PolicyWarn "policy-warn" Policy Fixed(Warning), "a preset that a Rego policy's `warn` rule flags";
     PolicyInvalid "policy-invalid" Policy Fixed(Error), "a Rego policy that does not compile or evaluate";
+    PolicyRegoV0 "policy-rego-v0" Policy Fixed(Error), "a Rego policy only the v0 parser reads (OPA 1.0 and conftest read v1)";
     LinkBroken "link-broken" Links Fixed(Error), "a relative link to a file that does not exist";
     AnchorBroken "anchor-broken" Links Fixed(Error), "a `#fragment` that names no heading of its page";
     PathMissing "path-missing" Links Fixed(Warning), "a repository path in a code block, script or notebook that does not exist";

@@ -80,6 +80,7 @@ fn nearest<'a>(id: &str, known: &std::collections::BTreeSet<&'a str>) -> Option<
 
 fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
     let wanted = &cx.cfg.troubleshooting_sections;
+    let section_names = &cx.site.config.sections;
     for r in &cx.site.recipes {
         if !cx
             .cfg
@@ -89,19 +90,13 @@ fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
         {
             continue;
         }
-        let headings: Vec<String> = r
-            .doc
-            .body
-            .lines()
-            .filter_map(|l| l.trim_start().strip_prefix("## "))
-            .map(|h| h.trim().to_ascii_lowercase())
-            .collect();
+        let headings = crate::model::anchors::headings(&r.doc.body);
         let missing: Vec<&String> = wanted
             .iter()
             .filter(|w| {
                 !headings
                     .iter()
-                    .any(|h| h.starts_with(&w.to_ascii_lowercase()))
+                    .any(|h| h.level >= 2 && section_names.is(w, &h.text))
             })
             .collect();
         if !missing.is_empty() {
@@ -115,8 +110,13 @@ fn missing_sections(cx: &Context, findings: &mut Vec<Finding>) {
                     format!("troubleshooting recipe has no {} section", names.join(", ")),
                 )
                 .with_help(format!(
-                    "troubleshooting recipes follow the template: {}",
-                    wanted.join(", ")
+                    "troubleshooting recipes follow the template: {}; a heading counts as a section when it starts with one of its names in `[sections]` of site.toml (e.g. {})",
+                    wanted.join(", "),
+                    missing
+                        .iter()
+                        .map(|m| format!("{m}: {}", section_names.names(m).take(4).map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 )),
             );
         }

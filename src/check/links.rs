@@ -1,5 +1,6 @@
 //! links: relative links and `#anchors` in Markdown (recipes, issues, notebook markdown cells)
-//! must resolve (`link-broken`, `anchor-broken`), and repository paths written in code blocks,
+//! must resolve (`link-broken`, `anchor-broken`) — to a page, or to any file or directory of the
+//! repository (pages link those to the repository's file view, see `model::repo_files`), and repository paths written in code blocks,
 //! scripts and notebooks must exist (`path-missing`, a warning: such paths are often examples).
 //! A path an earlier step of the same page or script creates ([`super::created_files`]) exists.
 
@@ -96,11 +97,18 @@ fn check_links(
             continue;
         }
         let Some((path, fragment)) = resolve_relative(t.file, &dest) else {
-            if dest.starts_with("../") || dest.starts_with("./") {
-                findings.push(at(
-                    Code::LinkBroken,
-                    format!("`{dest}` points outside the site root"),
-                ));
+            // Above the site root but inside the repository: a repository file, when it exists.
+            let relative = dest.starts_with("../") || dest.starts_with("./");
+            if relative && cx.site.repo_files.resolve(t.file, &dest).is_none() {
+                findings.push(
+                    at(
+                        Code::LinkBroken,
+                        format!(
+                            "`{dest}` points outside the site root to nothing in the repository"
+                        ),
+                    )
+                    .with_help("links are relative to the file they are written in"),
+                );
             }
             continue;
         };

@@ -6,11 +6,14 @@
 //! | `policy-deny` (error) | a message of a `deny`, `deny_*`, `violation` or `violation_*` rule |
 //! | `policy-warn` (warning) | a message of a `warn` or `warn_*` rule |
 //! | `policy-invalid` (error) | a policy that does not parse or compile, or fails while evaluating |
+//! | `policy-rego-v0` (error) | a policy only the Rego v0 parser reads (it is still evaluated) |
 //!
 //! # Writing policies
 //!
-//! - Each `.rego` file is one module, Rego v1 (`deny contains msg if { ... }`) or v0
-//!   (`deny[msg] { ... }`). Rules of every package are evaluated (`data.<package>.deny`, ...).
+//! - Each `.rego` file is one module in Rego v1 (`deny contains msg if { ... }`), the only
+//!   syntax of OPA 1.0 and current conftest. A v0 module (`deny[msg] { ... }`) is reported
+//!   (`policy-rego-v0`) and still evaluated, so its verdicts are not lost while it is being
+//!   migrated. Rules of every package are evaluated (`data.<package>.deny`, ...).
 //! - `input` is the preset's values, as the values file says them (several YAML documents are
 //!   merged in order, as Helm does).
 //! - A rule's result is a set (or list) of messages: strings, or objects with a `msg` field
@@ -167,7 +170,12 @@ fn build_engine(
     for p in policies {
         let mut engine = regorus::Engine::new();
         match add_rego_module(&mut engine, &p.rel, &p.text) {
-            Ok(pkg) => good.push((p, pkg)),
+            Ok(added) => {
+                if let Some(v1_error) = &added.v1_error {
+                    findings.push(v0_only(v1_error, p));
+                }
+                good.push((p, added.package));
+            }
             Err(text) => findings.push(invalid(&text, &p.rel)),
         }
     }
@@ -208,6 +216,44 @@ fn build_engine(
             }
         }
     }
+}
+
+/// `policy-rego-v0`: a module only the v0 parser reads, at the place the v1 parser stopped, with
+/// that line rewritten in v1 when it is a rule head.
+fn v0_only(v1_error: &str, p: &SourceFile) -> Finding {
+    let (line, column, why) = match parse_rego_error(v1_error) {
+        Some(e) => (e.line, e.column, e.message),
+        None => (
+            1,
+            1,
+            v1_error
+                .trim()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+        ),
+    };
+    let written = p.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let rewrite = super::lang::v1_rewrite(written)
+        .map(|v1| format!("write `{}` for `{}`; ", v1.trim(), written.trim()))
+        .unwrap_or_default();
+    let imports = if p.text.lines().any(|l| l.trim() == "import rego.v1") {
+        ""
+    } else {
+        ", and `import rego.v1` (OPA 0.59+) keeps the module valid for older engines"
+    };
+    Finding::error(
+        Code::PolicyRegoV0,
+        &p.rel,
+        line,
+        column,
+        format!("policy is Rego v0 only, which OPA 1.0 and conftest no longer read: {why}"),
+    )
+    .with_help(format!(
+        "{rewrite}Rego v1 needs `if` before every rule body and `contains` for partial sets (`deny contains msg if {{ ... }}`){imports}"
+    ))
 }
 
 fn invalid(text: &str, file: &str) -> Finding {
@@ -470,6 +516,8 @@ mod tests {
         assert_eq!(
             codes,
             vec![
+                // Reported as v0 and still evaluated (its rule is in `rules` below).
+                (Code::PolicyRegoV0, "p/old.rego", 3, 23),
                 (Code::PolicyInvalid, "p/bad.rego", 4, 7),
                 (Code::PolicyInvalid, "p/unsafe.rego", 4, 14)
             ],

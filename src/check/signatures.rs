@@ -6,8 +6,8 @@
 //!
 //! What counts as quoted: for `signature-unmatched`, the page's fenced and indented code blocks
 //! and its inline code spans, each on its own. For `issue-unrouted`, the code blocks under an
-//! issue's Symptom section (a heading starting with "Symptom", down to the next heading of the
-//! same or a higher level) that hold output: blocks tagged `text`, `log`, `output` or untagged
+//! issue's Symptoms section (a heading `[sections] symptoms` names — "Symptom", "Problem",
+//! "Симптомы", … — down to the next heading of the same or a higher level) that hold output: blocks tagged `text`, `log`, `output` or untagged
 //! take their whole text; `console` blocks take their output lines (not the `$ ` prompts);
 //! other languages (`bash`, `yaml`, …) are commands or configuration, not errors. A block whose
 //! every line is a `TODO` (an unfilled `spark-docs new issue` template) is no quote yet. A block
@@ -18,10 +18,12 @@ use super::Context;
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::load::recipe::{markdown_options, CodeBlock};
+use crate::model::anchors::headings;
 use crate::model::signatures::{compile, js_incompatibility, signed_pages};
 use crate::model::PageRef;
-use crate::util::lines::LineIndex;
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::util::sections::SectionNames;
+use pulldown_cmark::{Event, Parser};
 
 pub fn check(cx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -127,40 +129,20 @@ fn quoted_output(b: &CodeBlock) -> Option<String> {
     }
 }
 
-/// File line ranges `[start, end)` of an issue body's Symptom sections.
-fn symptom_sections(body: &str, body_line: usize) -> Vec<(usize, usize)> {
-    let lines = LineIndex::new(body);
-    let mut headings: Vec<(usize, u32, String)> = Vec::new();
-    let mut current: Option<(usize, u32, String)> = None;
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                current = Some((
-                    lines.line(range.start) + body_line - 1,
-                    level as u32,
-                    String::new(),
-                ))
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(c) = current.as_mut() {
-                    c.2.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => headings.extend(current.take()),
-            _ => {}
-        }
-    }
+/// File line ranges `[start, end)` of an issue body's Symptoms sections (`[sections]` names).
+fn symptom_sections(body: &str, body_line: usize, names: &SectionNames) -> Vec<(usize, usize)> {
+    let headings = headings(body);
     let mut out = Vec::new();
-    for (i, (line, level, text)) in headings.iter().enumerate() {
-        if !text.trim().to_ascii_lowercase().starts_with("symptom") {
+    for (i, h) in headings.iter().enumerate() {
+        if !names.is("symptoms", &h.text) {
             continue;
         }
         let end = headings[i + 1..]
             .iter()
-            .find(|(_, l, _)| l <= level)
-            .map(|(l, _, _)| *l)
+            .find(|next| next.level <= h.level)
+            .map(|next| next.line + body_line - 1)
             .unwrap_or(usize::MAX);
-        out.push((*line, end));
+        out.push((h.line + body_line - 1, end));
     }
     out
 }
@@ -171,7 +153,11 @@ fn unrouted(cx: &Context, findings: &mut Vec<Finding>) {
         .flat_map(|(_, sigs)| sigs.iter().filter_map(|s| compile(s)))
         .collect();
     for issue in &cx.site.issues {
-        let sections = symptom_sections(&issue.doc.body, issue.doc.body_line);
+        let sections = symptom_sections(
+            &issue.doc.body,
+            issue.doc.body_line,
+            &cx.site.config.sections,
+        );
         for b in &issue.doc.code_blocks {
             if !sections.iter().any(|(s, e)| b.line > *s && b.line < *e) {
                 continue;

@@ -7,6 +7,40 @@ use crate::util::slug::{heading_id, unique_id};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
+/// A heading of a Markdown body: its 1-based line in the body, level (1–6) and plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub line: usize,
+    pub level: u32,
+    pub text: String,
+}
+
+/// Every heading of a body, in order (headings inside code blocks are code, not headings).
+pub fn headings(body: &str) -> Vec<Heading> {
+    let lines = crate::util::lines::LineIndex::new(body);
+    let mut out = Vec::new();
+    let mut current: Option<Heading> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some(Heading {
+                    line: lines.line(range.start),
+                    level: level as u32,
+                    text: String::new(),
+                })
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The ids `render` gives a body's headings (h2 and below; the leading h1 gets none), in order.
 /// Link checks use this so `#fragment` links are judged against exactly what the site has.
 pub fn heading_ids(body: &str) -> Vec<String> {

@@ -9,6 +9,7 @@ pub mod anchors;
 pub mod kind;
 pub mod presets;
 pub mod properties;
+pub mod repo_files;
 pub mod signatures;
 
 pub mod spark_catalog;
@@ -87,6 +88,8 @@ pub struct Site {
     pub mentions: BTreeMap<PageRef, Vec<String>>,
     /// Root-relative source path → URL of the page (or raw file) it became.
     pub file_urls: HashMap<String, String>,
+    /// Repository files pages link that are no pages (`../docker/x/README.md`).
+    pub repo_files: repo_files::RepoFiles,
 }
 
 impl Site {
@@ -138,6 +141,7 @@ impl Site {
                 );
             }
         }
+        let repo_files = repo_files::RepoFiles::new(&config);
         let mut site = Site {
             config,
             recipes,
@@ -155,6 +159,7 @@ impl Site {
             issue_index,
             mentions: BTreeMap::new(),
             file_urls: HashMap::new(),
+            repo_files,
         };
         site.link();
         site

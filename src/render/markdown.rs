@@ -8,6 +8,7 @@ use super::safe_html::{filter_raw_html, url_is_safe, UrlUse};
 use crate::config::RawHtml;
 use crate::load::recipe::markdown_options;
 use crate::model::anchors::resolve_relative;
+use crate::model::repo_files::RepoFiles;
 use crate::util::slug::{heading_id, unique_id};
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd,
@@ -36,6 +37,8 @@ pub struct LinkContext<'a> {
     pub file_urls: &'a HashMap<String, String>,
     /// Known issue IDs (upper case).
     pub issue_ids: &'a HashSet<String>,
+    /// Repository files that are no pages, linked to the repository's file view.
+    pub repo_files: &'a RepoFiles,
     /// What raw HTML may do (`[markdown] raw_html`).
     pub raw_html: RawHtml,
 }
@@ -245,15 +248,20 @@ pub fn render(body: &str, ctx: &LinkContext) -> Rendered {
                 id,
             }) => {
                 link_depth += 1;
-                let dest = match resolve_relative(ctx.source_rel, &dest_url) {
-                    Some((path, fragment)) => match ctx.file_urls.get(&path) {
-                        Some(url) => CowStr::from(match fragment {
+                let page =
+                    resolve_relative(ctx.source_rel, &dest_url).and_then(|(path, fragment)| {
+                        let url = ctx.file_urls.get(&path)?;
+                        Some(match fragment {
                             Some(f) => format!("{url}#{f}"),
                             None => url.clone(),
-                        }),
+                        })
+                    });
+                let dest = match page {
+                    Some(url) => CowStr::from(url),
+                    None => match ctx.repo_files.resolve(ctx.source_rel, &dest_url) {
+                        Some(file) => CowStr::from(ctx.repo_files.href(&file)),
                         None => dest_url,
                     },
-                    None => dest_url,
                 };
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -287,6 +295,7 @@ mod tests {
             source_rel: "content/recipes/ops/a.md",
             file_urls: urls,
             issue_ids: ids,
+            repo_files: Box::leak(Box::default()),
             raw_html: RawHtml::Safe,
         }
     }

@@ -172,6 +172,7 @@ impl Ctx<'_> {
             file_urls: &self.site.file_urls,
             issue_ids: &self.issue_ids,
             raw_html: self.site.config.site.markdown.raw_html,
+            repo_files: &self.site.repo_files,
         }
     }
 

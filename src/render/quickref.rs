@@ -6,6 +6,7 @@
 use super::is_resolved;
 use crate::model::presets::{lookup, preset_components, preset_key_settings, COMPONENTS};
 use crate::model::{self, PageRef, Site};
+use crate::util::sections::SectionNames;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde_json::{json, Value};
 
@@ -61,7 +62,7 @@ fn typst_lang(language: &str) -> String {
 /// Troubleshooting recipes in category order: symptom → recipe → first diagnostic command.
 fn troubleshooting(site: &Site, href: &dyn Fn(&str) -> String) -> Vec<Value> {
     let cats = &site.config.site.check.troubleshooting_categories;
-    let sections = &site.config.site.check.troubleshooting_sections;
+    let sections = &site.config.sections;
     let mut rows = Vec::new();
     for (cat, items) in site.categories() {
         if !cats.iter().any(|c| c == &cat) {
@@ -178,16 +179,11 @@ pub fn split_quickref(q: &str) -> (String, String) {
     (q.to_string(), String::new())
 }
 
-/// The first command of the first shell block in the Diagnosis section (the second of the
-/// configured troubleshooting sections, or any `## Diagnos…` heading): continuation lines joined,
-/// comments and a leading `$ ` prompt dropped.
-pub fn diagnosis_command(body: &str, sections: &[String]) -> Option<String> {
-    let wanted = |h: &str| {
-        let h = h.trim().to_lowercase();
-        h.starts_with("diagnos")
-            || h.starts_with("диагност")
-            || sections.get(1).is_some_and(|s| s.to_lowercase() == h)
-    };
+/// The first command of the first shell block in the Diagnosis section (a `##` heading
+/// `[sections] diagnosis` names): continuation lines joined, comments and a leading `$ ` prompt
+/// dropped.
+pub fn diagnosis_command(body: &str, sections: &SectionNames) -> Option<String> {
+    let wanted = |h: &str| sections.is("diagnosis", h);
     let mut in_heading = false;
     let mut heading = String::new();
     let mut in_section = false;
@@ -258,13 +254,10 @@ pub fn first_command(code: &str) -> Option<String> {
 
 /// What the user sees: the summary's first sentence up to "because" (the cause belongs to the
 /// recipe), else the first paragraph of the Symptoms section; at most ~160 characters.
-pub fn symptom(summary: &str, body: &str, sections: &[String]) -> String {
+pub fn symptom(summary: &str, body: &str, sections: &SectionNames) -> String {
     let mut s = first_sentence(summary);
     if s.is_empty() {
-        s = first_section_text(
-            body,
-            sections.first().map(String::as_str).unwrap_or("Symptoms"),
-        );
+        s = first_section_text(body, |h| sections.is("symptoms", h));
     }
     for cut in [
         ", because ",
@@ -295,7 +288,7 @@ fn first_sentence(text: &str) -> String {
     text
 }
 
-fn first_section_text(body: &str, section: &str) -> String {
+fn first_section_text(body: &str, is_section: impl Fn(&str) -> bool) -> String {
     let mut in_heading = false;
     let mut heading = String::new();
     let mut in_section = false;
@@ -312,7 +305,7 @@ fn first_section_text(body: &str, section: &str) -> String {
             }
             Event::End(TagEnd::Heading(_)) => {
                 in_heading = false;
-                in_section = heading.trim().eq_ignore_ascii_case(section);
+                in_section = is_section(&heading);
             }
             Event::Text(t) | Event::Code(t) if in_heading => heading.push_str(&t),
             Event::Start(Tag::CodeBlock(_)) => depth_block += 1,
@@ -660,11 +653,7 @@ mod tests {
     #[test]
     fn derives_the_first_diagnosis_command() {
         let body = "Intro\n\n## Symptoms\n\n```bash\nnot-this\n```\n\n## Diagnosis\n\n1. Look:\n\n   ```bash\n   # comment\n   kubectl logs -n <ns> -l app=x \\\n     | grep -E 'a|b'\n   kubectl get pods\n   ```\n";
-        let sections = vec![
-            "Symptoms".to_string(),
-            "Diagnosis".into(),
-            "Solution".into(),
-        ];
+        let sections = SectionNames::builtin();
         assert_eq!(
             diagnosis_command(body, &sections).as_deref(),
             Some("kubectl logs -n <ns> -l app=x | grep -E 'a|b'")
@@ -677,12 +666,16 @@ mod tests {
 
     #[test]
     fn symptom_is_the_first_sentence_without_the_cause() {
-        let s = symptom("Queries hang because the host is short. Fix it.", "", &[]);
+        let s = symptom(
+            "Queries hang because the host is short. Fix it.",
+            "",
+            &SectionNames::builtin(),
+        );
         assert_eq!(s, "Queries hang.");
         let s = symptom(
             "",
             "## Symptoms\n\n- Pods stay `Pending`. More.\n",
-            &["Symptoms".into()],
+            &SectionNames::builtin(),
         );
         assert_eq!(s, "Pods stay Pending.");
     }

@@ -5,6 +5,7 @@
 //! - [`suggest`]: the one "did you mean" (one metric, one threshold rule).
 //! - [`globs`]: glob sets compiled once (the configuration holds them).
 //! - [`slug`]: slugs and GitHub-compatible heading ids.
+//! - [`sections`]: which heading is which troubleshooting section (synonyms, numbering, emoji).
 //! - [`langs`]: the shell and console languages of code blocks.
 //! - [`yaml`]: YAML → JSON, the one conversion.
 //! - [`date`]: the build date (`SOURCE_DATE_EPOCH` for reproducible builds).
@@ -13,6 +14,7 @@ pub mod date;
 pub mod globs;
 pub mod langs;
 pub mod lines;
+pub mod sections;
 pub mod slug;
 pub mod suggest;
 pub mod yaml;

@@ -1,7 +1,7 @@
 //! `spark-docs check` over tests/fixtures/check-lang: language blocks (`yaml-syntax`,
 //! `json-syntax`, `toml-syntax`, `python-syntax`, `rego-syntax`, `properties-syntax`), notebook
 //! code cells (`notebook-python-syntax`, `notebook-invalid`) and Rego policies over presets
-//! (`policy-deny`, `policy-warn`, `policy-invalid`).
+//! (`policy-deny`, `policy-warn`, `policy-invalid`, `policy-rego-v0`).
 //!
 //! `bad/` holds one valid and one invalid block per language (the valid ones are the same file as
 //! in `clean/`), a notebook with a bad cell, a broken policy and presets that trip the policies;
@@ -23,6 +23,7 @@ const CODES: &[&str] = &[
     "policy-deny",
     "policy-warn",
     "policy-invalid",
+    "policy-rego-v0",
 ];
 
 fn root(name: &str) -> PathBuf {
@@ -170,6 +171,10 @@ fn policies_deny_warn_and_invalid() {
         f.message, "policy spark.legacy: spark.authenticate must not be disabled",
         "v0 policy, object messages"
     );
+    // The v0 module is still evaluated (above) and reported, at the body v1 needs an `if` for.
+    let f = find(&all, "policy-rego-v0", "policies/legacy.rego", 4, 25);
+    assert_eq!(f.severity, "error");
+    assert!(f.help.contains("`contains` for partial sets"), "{f:?}");
     // The message names `image.tag` in backticks: the finding points at that key.
     let f = find(
         &all,
@@ -194,7 +199,7 @@ fn policies_deny_warn_and_invalid() {
         assert!(!all.iter().any(|f| f.file == clean), "{clean}: {all:#?}");
     }
     let policy_findings = all.iter().filter(|f| f.code.starts_with("policy-")).count();
-    assert_eq!(policy_findings, 4, "{all:#?}");
+    assert_eq!(policy_findings, 5, "{all:#?}");
 }
 
 #[test]

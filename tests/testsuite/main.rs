@@ -12,6 +12,7 @@ mod support;
 mod bad_input;
 mod build;
 mod check_adopted;
+mod check_adopted_patterns;
 mod check_bad_examples;
 mod check_created_files;
 mod check_lang;

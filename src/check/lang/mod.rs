@@ -33,7 +33,9 @@ pub use json::json_error;
 pub use position::line_col;
 pub use properties::properties_error;
 pub use python::python_error;
-pub use rego::{add_rego_module, compile_rego, parse_rego_error, RegoError};
+pub use rego::{
+    add_rego_module, compile_rego, parse_rego_error, v1_rewrite, AddedModule, RegoError,
+};
 pub use stack::{on_big_stack, MAX_PARSE_BYTES};
 pub use toml::toml_error;
 pub use yaml::yaml_error;

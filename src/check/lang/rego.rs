@@ -43,8 +43,18 @@ pub fn parse_rego_error(text: &str) -> Option<RegoError> {
     })
 }
 
+/// A module [`add_rego_module`] added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedModule {
+    /// The package path, `data.x.y`.
+    pub package: String,
+    /// When the module reads only as Rego v0: the error of the v1 parser (it is located).
+    pub v1_error: Option<String>,
+}
+
 /// Adds one Rego module to `engine`, in v1 syntax or, failing that, v0 syntax. Returns the
-/// package path (`data.x.y`) or the error text of the dialect that read further.
+/// package path (`data.x.y`) and, for a v0 module, the v1 error; or the error text of the
+/// dialect that read further.
 ///
 /// v0 parsing is only tried when it cannot make regorus print a warning: regorus writes
 /// "`if` will be treated as identifier" to stderr when a v0 module uses a future keyword it did
@@ -53,7 +63,7 @@ pub fn add_rego_module(
     engine: &mut regorus::Engine,
     path: &str,
     text: &str,
-) -> Result<String, String> {
+) -> Result<AddedModule, String> {
     if let Some(at) = rego_too_deep(text) {
         let (line, column) = line_col(text, at);
         return Err(format!(
@@ -63,7 +73,12 @@ pub fn add_rego_module(
     }
     engine.set_rego_v0(false);
     let v1 = match engine.add_policy(path.to_string(), text.to_string()) {
-        Ok(pkg) => return Ok(pkg),
+        Ok(package) => {
+            return Ok(AddedModule {
+                package,
+                v1_error: None,
+            })
+        }
         Err(e) => e.to_string(),
     };
     if !v0_is_quiet(text) {
@@ -73,7 +88,10 @@ pub fn add_rego_module(
     let v0 = engine.add_policy(path.to_string(), text.to_string());
     engine.set_rego_v0(false);
     match v0 {
-        Ok(pkg) => Ok(pkg),
+        Ok(package) => Ok(AddedModule {
+            package,
+            v1_error: Some(v1),
+        }),
         Err(e) => {
             let v0 = e.to_string();
             let pos = |t: &str| {
@@ -130,6 +148,29 @@ fn rego_too_deep(text: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// How to write the v0 line `line` in Rego v1, when it is a rule head regorus stopped at:
+/// `deny[msg] {` → `deny contains msg if {`, `name {` / `name := x {` → `… if {`.
+pub fn v1_rewrite(line: &str) -> Option<String> {
+    static PARTIAL_SET: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(\s*)([A-Za-z_][A-Za-z0-9_]*)\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]\s*\{")
+            .expect("static regex")
+    });
+    static BODY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(\s*[A-Za-z_][A-Za-z0-9_.]*(?:\([^)]*\))?(?:\s*:?=\s*[^{]+?)?)\s*\{")
+            .expect("static regex")
+    });
+    if let Some(c) = PARTIAL_SET.captures(line) {
+        let rest = &line[c[0].len()..];
+        return Some(format!("{}{} contains {} if {{{rest}", &c[1], &c[2], &c[3]));
+    }
+    let c = BODY.captures(line)?;
+    if c[1].trim_end().ends_with(" if") || c[1].trim() == "package" {
+        return None;
+    }
+    let rest = &line[c[0].len()..];
+    Some(format!("{} if {{{rest}", c[1].trim_end()))
 }
 
 /// Whether every future keyword (`if`, `contains`, `in`, `every`) the module uses is imported,
@@ -258,6 +299,25 @@ fn rego_block_error_inner(code: &str) -> Option<SyntaxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rewrites_v0_rule_heads_in_v1() {
+        assert_eq!(
+            v1_rewrite("deny[msg] {").as_deref(),
+            Some("deny contains msg if {")
+        );
+        assert_eq!(
+            v1_rewrite("  warn_x[m] { input.a }").as_deref(),
+            Some("  warn_x contains m if { input.a }")
+        );
+        assert_eq!(v1_rewrite("is_big {").as_deref(), Some("is_big if {"));
+        assert_eq!(
+            v1_rewrite("limit := 5 {").as_deref(),
+            Some("limit := 5 if {")
+        );
+        assert_eq!(v1_rewrite("deny contains msg if {"), None);
+        assert_eq!(v1_rewrite("  input.x == 1"), None);
+    }
 
     #[test]
     fn rego_v0_and_v1() {
