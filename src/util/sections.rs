@@ -119,6 +119,9 @@ pub struct SectionError {
 #[derive(Debug, Clone, Default)]
 pub struct SectionNames {
     names: BTreeMap<String, Vec<(String, String)>>,
+    /// A troubleshooting section named by one of a built-in section's names (`Диагностика`,
+    /// `Fix`) is that section: its lowercase name → the section's key.
+    aliases: BTreeMap<String, String>,
 }
 
 impl SectionNames {
@@ -133,10 +136,29 @@ impl SectionNames {
     ) -> Result<SectionNames, SectionError> {
         let builtin = defaults();
         let mut table: BTreeMap<String, Vec<String>> = builtin.clone();
+        // A required section is the built-in section one of whose names it is ("Диагностика" is
+        // `diagnosis`), else a section of its own.
+        let builtin_key = |r: &str| {
+            let n = normalize(r);
+            builtin
+                .iter()
+                .find(|(_, names)| names.iter().any(|x| normalize(x) == n))
+                .map(|(k, _)| k.clone())
+        };
+        let mut aliases = BTreeMap::new();
         for r in required {
-            table.entry(r.to_lowercase()).or_default();
+            let own = r.to_lowercase();
+            match builtin_key(r) {
+                Some(key) if key != own => {
+                    aliases.insert(own, key);
+                }
+                _ => {
+                    table.entry(own).or_default();
+                }
+            }
         }
         for (key, list) in site {
+            let key = aliases.get(key).unwrap_or(key);
             let Some(slot) = table.get_mut(key) else {
                 return Err(SectionError {
                     section: key.clone(),
@@ -158,7 +180,9 @@ impl SectionNames {
             *slot = names;
         }
         for r in required {
-            table.entry(r.to_lowercase()).or_default().push(r.clone());
+            let own = r.to_lowercase();
+            let key = aliases.get(&own).unwrap_or(&own);
+            table.entry(key.clone()).or_default().push(r.clone());
         }
         let mut owner: BTreeMap<String, String> = BTreeMap::new();
         let mut names = BTreeMap::new();
@@ -189,7 +213,19 @@ impl SectionNames {
             }
             names.insert(key, normalized);
         }
-        Ok(SectionNames { names })
+        Ok(SectionNames { names, aliases })
+    }
+
+    /// The key of a section given by key or by its name in `troubleshooting_sections`.
+    fn key(&self, section: &str) -> &str {
+        let lower = section.to_lowercase();
+        match self.aliases.get(&lower) {
+            Some(key) => key,
+            None => self
+                .names
+                .get_key_value(&lower)
+                .map_or("", |(k, _)| k.as_str()),
+        }
     }
 
     /// The built-in table, as when site.toml has no `[sections]`.
@@ -203,14 +239,14 @@ impl SectionNames {
     pub fn is(&self, section: &str, heading: &str) -> bool {
         let heading = normalize(heading);
         self.names
-            .get(&section.to_lowercase())
+            .get(self.key(section))
             .is_some_and(|names| names.iter().any(|(n, _)| heading.starts_with(n.as_str())))
     }
 
     /// The names a section accepts, as site.toml or the built-in table writes them.
     pub fn names(&self, section: &str) -> impl Iterator<Item = &str> {
         self.names
-            .get(&section.to_lowercase())
+            .get(self.key(section))
             .into_iter()
             .flatten()
             .map(|(_, written)| written.as_str())
@@ -278,5 +314,23 @@ mod tests {
         assert_eq!(bad("symptom", "x").section, "symptom");
         assert_eq!(bad("symptoms", "1.").name, "1.");
         assert_eq!(bad("diagnosis", "Fix").name, "Fix");
+    }
+
+    #[test]
+    fn sections_named_in_another_language_are_the_built_in_ones() {
+        let required = ["Симптомы", "Диагностика", "Решение", "Откат"].map(String::from);
+        let t = SectionNames::new(&BTreeMap::new(), &required).unwrap();
+        assert!(t.is("Диагностика", "## Diagnosis"));
+        assert!(t.is("diagnosis", "Диагностика"));
+        assert!(t.is("Решение", "Fix 2: raise the limit"));
+        assert!(t.is("Откат", "Откат"));
+        assert!(!t.is("Откат", "Решение"));
+        // A site may extend a section under either name.
+        let site = BTreeMap::from([(
+            "диагностика".to_string(),
+            vec!["...".into(), "Разбор".into()],
+        )]);
+        let t = SectionNames::new(&site, &required).unwrap();
+        assert!(t.is("diagnosis", "Разбор") && t.is("Диагностика", "Диагностика"));
     }
 }
