@@ -103,7 +103,7 @@ fn dist_archive_has_the_release_layout_and_its_binary_builds_the_default_site() 
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(top, [name.clone()]);
+    assert_eq!(top, std::slice::from_ref(&name));
     let dir = unpacked.join(&name);
     let mut files: Vec<String> = walk(&dir)
         .iter()
