@@ -2,6 +2,7 @@
 
 use crate::util::globs::{Globs, Separator};
 use crate::util::sections::SectionNames;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,7 +50,7 @@ pub enum ConfigError {
 }
 
 /// The whole of `site.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     /// Site title, shown in the header and in every `<title>`.
@@ -92,7 +93,7 @@ pub struct SiteConfig {
 }
 
 /// `[markdown]`: what raw HTML in Markdown may do.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
     /// `"safe"` (default), `"all"` or `"none"`; see [`RawHtml`].
@@ -102,7 +103,7 @@ pub struct MarkdownConfig {
 
 /// Raw HTML written in Markdown (`<details>`, `<kbd>`, `<script>` …). Whatever the policy,
 /// `javascript:`, `vbscript:` and `data:` URLs never become links or image sources.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RawHtml {
     /// Keep a short allow-list of harmless elements (`details`, `summary`, `kbd`, `br`, `sup`,
@@ -117,7 +118,7 @@ pub enum RawHtml {
 }
 
 /// `[check]`: severity overrides, ignored paths, the placeholder pattern, shellcheck.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckConfig {
     /// Rule code → `error`, `warning`, `info` or `off`.
@@ -152,7 +153,7 @@ pub struct CheckConfig {
 
 /// `[check.spark]`: which Spark lines pages are checked against, and namespaces of property
 /// names the catalog cannot list (`spark.myplugin.*`), added to the built-in open namespaces.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SparkCheckConfig {
     /// Version lines (`"3.5"`, `"4.1"`) for sources that do not declare their own; default: the
@@ -200,18 +201,34 @@ fn default_troubleshoot_sections() -> Vec<String> {
 }
 
 /// `[sources]`: every key optional; a key that is set must name an existing path.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sources {
+    /// Directory of the recipes (Markdown with front matter).
     pub recipes: Option<String>,
+    /// Directory of the issues (`ISSUE-NNN`, Markdown with front matter).
     pub issues: Option<String>,
+    /// Globs of Helm values presets (`presets/**/values-scenario-*.yaml`).
     #[serde(default)]
     pub presets: Vec<String>,
+    /// Globs of chart directories (Chart.yaml, values.yaml, values.schema.json, templates/).
     #[serde(default)]
     pub charts: Vec<String>,
+    /// Directory of Jupyter notebooks.
     pub notebooks: Option<String>,
+    /// Directory of shell scripts.
     pub scripts: Option<String>,
+    /// Directory of Rego policies.
     pub policies: Option<String>,
+}
+
+/// The JSON Schema of `site.toml`, generated from [`SiteConfig`] (`schemas/site.schema.json`
+/// holds it, for editors: Taplo and Tombi read a `#:schema` first line).
+pub fn site_schema() -> String {
+    let schema = schemars::schema_for!(SiteConfig);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
+    text.push('\n');
+    text
 }
 
 fn default_base_url() -> String {
@@ -498,7 +515,10 @@ fn value_line(text: &str, key: &str, value: &str) -> usize {
 }
 
 fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim().to_string();
+    let mut msg = e.message().trim().to_string();
+    if let Some(suggestion) = unknown_field_suggestion(&msg) {
+        msg.push_str(&format!("; did you mean `{suggestion}`?"));
+    }
     match e.span() {
         Some(span) => {
             let (line, _) = crate::util::lines::line_col(text, span.start);
@@ -508,9 +528,27 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
+/// For serde's "unknown field `shelcheck`, expected one of `severity`, `shellcheck`, …": the
+/// closest expected key, when one is close enough.
+fn unknown_field_suggestion(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let keys: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    crate::util::suggest::did_you_mean(field, keys).map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_field_gets_the_closest_expected_key() {
+        let msg = "unknown field `shelcheck`, expected one of `severity`, `shellcheck`, `spark`";
+        assert_eq!(unknown_field_suggestion(msg).as_deref(), Some("shellcheck"));
+        let msg = "unknown field `zzz`, expected `title` or `description`";
+        assert_eq!(unknown_field_suggestion(msg), None);
+        assert_eq!(unknown_field_suggestion("expected a string"), None);
+    }
 
     fn cfg(url: &str) -> Config {
         Config {

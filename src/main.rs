@@ -156,6 +156,9 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Print the JSON Schema of site.toml (the source of schemas/site.schema.json).
+    #[command(hide = true)]
+    Schema,
 }
 
 #[derive(clap::Args)]
@@ -445,6 +448,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Man { dir } => man(dir),
+        Command::Schema => {
+            emit(&spark_docs::config::site_schema());
+            ExitCode::SUCCESS
+        }
     }
 }
 

@@ -74,8 +74,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
 }
 
-/// `owner/repo@v1` of the composite action the generated Pages workflow uses, from the
-/// `repository` in Cargo.toml.
+/// `owner/repo@v<version>` of the composite action the generated Pages workflow uses: the
+/// `repository` in Cargo.toml at the release tag of this very version, so the workflow downloads
+/// the same spark-docs release that wrote it (action.yml installs the release binary of its tag).
 pub fn default_action() -> String {
     let repo = env!("CARGO_PKG_REPOSITORY");
     let path = repo
@@ -83,7 +84,7 @@ pub fn default_action() -> String {
         .trim_end_matches(".git")
         .strip_prefix("https://github.com/")
         .unwrap_or("example/spark-docs");
-    format!("{path}@v1")
+    format!("{path}@v{}", env!("CARGO_PKG_VERSION"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -919,7 +920,10 @@ mod tests {
     #[test]
     fn default_action_is_a_github_ref() {
         let a = default_action();
-        assert!(a.ends_with("/spark-docs@v1"), "{a}");
+        assert!(
+            a.ends_with(&format!("/spark-docs@v{}", env!("CARGO_PKG_VERSION"))),
+            "{a}"
+        );
         assert!(!a.contains("://"), "{a}");
     }
 }

