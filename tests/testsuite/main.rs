@@ -26,6 +26,7 @@ mod cli;
 mod content;
 mod diagnostics;
 mod html_safety;
+mod licences;
 mod pdf;
 mod properties;
 mod rules;
