@@ -111,11 +111,14 @@ pub fn rewrite(
     ]);
     rewrite_str(
         html,
-        RewriteStrSettings {
-            element_content_handlers: handlers,
-            document_content_handlers: doc_handlers,
-            ..RewriteStrSettings::new()
-        },
+        handlers.into_iter().fold(
+            doc_handlers
+                .into_iter()
+                .fold(RewriteStrSettings::new(), |settings, handler| {
+                    settings.append_document_content_handler(handler)
+                }),
+            |settings, handler| settings.append_element_content_handler(handler),
+        ),
     )
     .map_err(|e| e.to_string())
 }

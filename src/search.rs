@@ -266,17 +266,14 @@ fn annotate(html: &str, site: &Site, r: PageRef) -> Result<String, String> {
     let mut done = false;
     let out = rewrite_str(
         html,
-        RewriteStrSettings {
-            element_content_handlers: vec![element!("main", |el| {
-                if !done {
-                    done = true;
-                    el.set_attribute("data-pagefind-body", "")?;
-                    el.append(&extra, ContentType::Html);
-                }
-                Ok(())
-            })],
-            ..RewriteStrSettings::new()
-        },
+        RewriteStrSettings::new().append_element_content_handler(element!("main", |el| {
+            if !done {
+                done = true;
+                el.set_attribute("data-pagefind-body", "")?;
+                el.append(&extra, ContentType::Html);
+            }
+            Ok(())
+        })),
     )
     .map_err(|e| format!("search: preparing {}: {e}", site.url(r)))?;
     Ok(out)

@@ -169,6 +169,10 @@ mod tests {
             "toml",
             "properties",
             "dockerfile",
+            "rego",
+            "terraform",
+            "kotlin",
+            "scala",
         ] {
             let html = highlight("a = 1\n", lang);
             assert!(html.contains("<span class=\""), "{lang}: {html}");

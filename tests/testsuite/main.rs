@@ -27,6 +27,7 @@ mod content;
 mod diagnostics;
 mod dist;
 mod html_safety;
+mod licences;
 mod pdf;
 mod properties;
 mod rules;

@@ -69,35 +69,32 @@ pub fn parse_html(html: &str) -> Doc {
     let doc = RefCell::new(Doc::default());
     let result = rewrite_str(
         html,
-        RewriteStrSettings {
-            element_content_handlers: vec![element!("*", |el| {
-                let tag = el.tag_name().to_ascii_lowercase();
-                let mut d = doc.borrow_mut();
-                for attr in el.attributes() {
-                    let name = attr.name().to_ascii_lowercase();
-                    let value = decode_entities(&attr.value());
-                    match name.as_str() {
-                        "href" | "src" => d.links.push((tag.clone(), name, value)),
-                        "id" => {
-                            d.ids.insert(value.clone());
-                            d.id_list.push(value);
-                        }
-                        "name" if tag == "a" => {
-                            d.ids.insert(value);
-                        }
-                        _ => {}
+        RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            let mut d = doc.borrow_mut();
+            for attr in el.attributes() {
+                let name = attr.name().to_ascii_lowercase();
+                let value = decode_entities(&attr.value());
+                match name.as_str() {
+                    "href" | "src" => d.links.push((tag.clone(), name, value)),
+                    "id" => {
+                        d.ids.insert(value.clone());
+                        d.id_list.push(value);
                     }
+                    "name" if tag == "a" => {
+                        d.ids.insert(value);
+                    }
+                    _ => {}
                 }
-                if tag == "h1" {
-                    d.h1_count += 1;
-                }
-                if tag == "base" {
-                    d.base_href = el.get_attribute("href").map(|v| decode_entities(&v));
-                }
-                Ok(())
-            })],
-            ..RewriteStrSettings::new()
-        },
+            }
+            if tag == "h1" {
+                d.h1_count += 1;
+            }
+            if tag == "base" {
+                d.base_href = el.get_attribute("href").map(|v| decode_entities(&v));
+            }
+            Ok(())
+        })),
     );
     result.expect("lol_html failed to parse the page");
     doc.into_inner()
