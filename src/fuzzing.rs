@@ -146,6 +146,97 @@ impl Harness {
     }
 }
 
+/// The fuzz targets in `fuzz/fuzz_targets/`, one per kind of hostile text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Front matter + Markdown of a recipe.
+    Recipe,
+    /// `preset\0chart values.yaml\0template`: values against a chart, and the template scan.
+    Values,
+    /// Notebook JSON.
+    Notebook,
+    /// A shell block (first byte picks bash, console, ...), helm lines included.
+    Shell,
+    /// A spark-defaults.conf/properties block, or another language Spark properties are
+    /// extracted from (first byte picks which).
+    Properties,
+}
+
+/// Info strings the shell target picks from.
+pub const SHELL_INFOS: &[&str] = &[
+    "bash",
+    "console",
+    "sh",
+    "shell",
+    "shell-session",
+    "bash title=\"install.sh\"",
+];
+
+/// Info strings the properties target picks from.
+pub const PROPERTIES_INFOS: &[&str] = &[
+    "properties",
+    "spark-defaults.conf",
+    "conf title=\"spark-defaults.conf\"",
+    "java-properties",
+    "conf",
+    "yaml",
+    "python",
+    "sql",
+    "scala",
+];
+
+impl Target {
+    pub const ALL: [Target; 5] = [
+        Target::Recipe,
+        Target::Values,
+        Target::Notebook,
+        Target::Shell,
+        Target::Properties,
+    ];
+
+    /// The name of the target's binary and of its seed and corpus directories.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Recipe => "recipe",
+            Target::Values => "values",
+            Target::Notebook => "notebook",
+            Target::Shell => "shell",
+            Target::Properties => "properties",
+        }
+    }
+
+    /// Runs one fuzz input through `harness`; inputs that are not UTF-8 are skipped (the
+    /// loaders reject those before any parser sees them).
+    pub fn run(self, harness: &Harness, data: &[u8]) -> Vec<Finding> {
+        let pick = |infos: &[&'static str]| -> Option<(&'static str, &str)> {
+            let (&first, rest) = data.split_first()?;
+            let code = std::str::from_utf8(rest).ok()?;
+            Some((infos[first as usize % infos.len()], code))
+        };
+        match self {
+            Target::Shell => pick(SHELL_INFOS)
+                .map(|(info, code)| harness.check_block(info, code))
+                .unwrap_or_default(),
+            Target::Properties => pick(PROPERTIES_INFOS)
+                .map(|(info, code)| harness.check_block(info, code))
+                .unwrap_or_default(),
+            _ => {
+                let Ok(text) = std::str::from_utf8(data) else {
+                    return Vec::new();
+                };
+                match self {
+                    Target::Recipe => harness.check_recipe(text),
+                    Target::Notebook => harness.check_notebook(text),
+                    _ => {
+                        let parts = split_input(text, 3);
+                        harness.check_values(parts[0], parts.get(1).copied(), parts.get(2).copied())
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A recipe with front matter, a heading and `code` in one fenced block with info `info`.
 pub fn fenced_recipe(info: &str, code: &str) -> String {
     let longest_run = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);

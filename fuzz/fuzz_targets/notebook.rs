@@ -1,10 +1,11 @@
 //! A notebook (.ipynb JSON) loaded into a site, then every check (cells included).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use spark_docs::fuzzing::Harness;
+use spark_docs::fuzzing::{Harness, Target};
 use std::sync::OnceLock;
 
-/// The fixture site whose charts (values, schema, templates, a subchart) every input is checked beside.
+/// The fixture site whose charts (values, schema, templates, a subchart) every input is checked
+/// beside; read once.
 fn harness() -> &'static Harness {
     static HARNESS: OnceLock<Harness> = OnceLock::new();
     HARNESS.get_or_init(|| {
@@ -14,7 +15,5 @@ fn harness() -> &'static Harness {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        harness().check_notebook(text);
-    }
+    Target::Notebook.run(harness(), data);
 });

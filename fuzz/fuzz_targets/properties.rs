@@ -2,10 +2,11 @@
 //! extracted from, in a recipe, then every check. The first byte picks the info string.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use spark_docs::fuzzing::Harness;
+use spark_docs::fuzzing::{Harness, Target};
 use std::sync::OnceLock;
 
-/// The fixture site whose charts (values, schema, templates, a subchart) every input is checked beside.
+/// The fixture site whose charts (values, schema, templates, a subchart) every input is checked
+/// beside; read once.
 fn harness() -> &'static Harness {
     static HARNESS: OnceLock<Harness> = OnceLock::new();
     HARNESS.get_or_init(|| {
@@ -14,21 +15,6 @@ fn harness() -> &'static Harness {
     })
 }
 
-const INFOS: &[&str] = &[
-    "properties",
-    "spark-defaults.conf",
-    "conf title=\"spark-defaults.conf\"",
-    "java-properties",
-    "conf",
-    "yaml",
-    "python",
-    "sql",
-    "scala",
-];
-
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, rest)) = data.split_first() else { return };
-    if let Ok(code) = std::str::from_utf8(rest) {
-        harness().check_block(INFOS[pick as usize % INFOS.len()], code);
-    }
+    Target::Properties.run(harness(), data);
 });

@@ -2,10 +2,11 @@
 //! every check. The first byte picks the block's info string.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use spark_docs::fuzzing::Harness;
+use spark_docs::fuzzing::{Harness, Target};
 use std::sync::OnceLock;
 
-/// The fixture site whose charts (values, schema, templates, a subchart) every input is checked beside.
+/// The fixture site whose charts (values, schema, templates, a subchart) every input is checked
+/// beside; read once.
 fn harness() -> &'static Harness {
     static HARNESS: OnceLock<Harness> = OnceLock::new();
     HARNESS.get_or_init(|| {
@@ -14,11 +15,6 @@ fn harness() -> &'static Harness {
     })
 }
 
-const INFOS: &[&str] = &["bash", "console", "sh", "shell", "shell-session", "bash title=\"install.sh\""];
-
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, rest)) = data.split_first() else { return };
-    if let Ok(code) = std::str::from_utf8(rest) {
-        harness().check_block(INFOS[pick as usize % INFOS.len()], code);
-    }
+    Target::Shell.run(harness(), data);
 });

@@ -25,6 +25,7 @@ mod check_values_templates;
 mod cli;
 mod content;
 mod diagnostics;
+mod fuzz_regressions;
 mod html_safety;
 mod pdf;
 mod properties;
