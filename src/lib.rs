@@ -5,6 +5,9 @@
 pub mod check;
 pub mod config;
 pub mod diagnostics;
+/// Entry points for the fuzz targets in `fuzz/`; not part of the supported API.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod load;
 pub mod memo;
 pub mod model;

@@ -10,6 +10,7 @@
 mod build;
 mod client;
 mod http;
+mod snapshots;
 mod watch;
 
 pub use http::{content_type, normalize, EVENTS_PATH};
@@ -182,6 +183,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         state: state_tx,
         shutdown: shutdown_rx,
         instance,
+        retained: snapshots::Retained::default(),
     });
     let stop = Arc::new(AtomicBool::new(false));
 

@@ -6,6 +6,7 @@
 //! it asked for something malformed instead of a plain 404.
 
 use super::build::Files;
+use super::snapshots;
 use hyper::body::{Bytes, Frame, SizeHint};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -39,6 +40,8 @@ pub struct Shared {
     pub shutdown: watch::Receiver<bool>,
     /// Differs per process: a page from an earlier server reloads when it reconnects.
     pub instance: String,
+    /// The recent builds pages were served from, for the subresources those pages pin.
+    pub retained: super::snapshots::Retained,
 }
 
 /// A response body: a whole buffer, or the live event stream.
@@ -293,18 +296,26 @@ pub async fn handle(
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return Ok(r);
     }
-    let current = shared.state.borrow().clone();
     let uri = req.uri();
+    // One immutable build answers the whole request: the one its URL pins, else the current one.
+    let latest = shared.state.borrow().clone();
+    let current = shared.retained.resolve(latest, uri.query());
     let route = route(uri.path(), uri.query(), &current.base_path, &current.files);
     let served = |key: &str, status: StatusCode| -> Response<Body> {
         let bytes = current.files.get(key).cloned().unwrap_or_default();
         let ct = content_type(key);
         let body = if ct.starts_with("text/html") {
-            inject(&bytes, &super::client::snippet(&shared.instance, &current))
+            let pinned = snapshots::pin_subresources(&bytes, current.generation);
+            inject(&pinned, &super::client::snippet(&shared.instance, &current))
         } else {
             bytes
         };
-        response(status, ct, body, head)
+        let mut r = response(status, ct, body, head);
+        r.headers_mut().insert(
+            snapshots::GENERATION_HEADER,
+            HeaderValue::from(current.generation),
+        );
+        r
     };
     Ok(match route {
         Route::File(key) => served(&key, StatusCode::OK),

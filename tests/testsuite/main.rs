@@ -26,6 +26,7 @@ mod cli;
 mod content;
 mod diagnostics;
 mod dist;
+mod fuzz_regressions;
 mod html_safety;
 mod licences;
 mod pdf;

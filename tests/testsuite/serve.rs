@@ -423,7 +423,7 @@ fn serves_the_site_under_the_base_path_with_content_types() {
     for link in asset_links(&html) {
         let r = s.get(&link);
         assert_eq!(r.status, 200, "{link}");
-        let want = match link.rsplit('.').next().unwrap() {
+        let want = match url_path(&link).rsplit('.').next().unwrap() {
             "css" => "text/css; charset=utf-8",
             "js" => "text/javascript; charset=utf-8",
             "pdf" => "application/pdf",
@@ -471,6 +471,12 @@ fn serves_the_site_under_the_base_path_with_content_types() {
     }
 }
 
+/// A URL without its query and fragment.
+fn url_path(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+/// The site's own CSS, JS, PDF, WASM, JSON and SVG files a page links, query included.
 fn asset_links(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     for attr in ["href=\"", "src=\""] {
@@ -479,7 +485,7 @@ fn asset_links(html: &str) -> Vec<String> {
             if link.starts_with("/spark-docs/")
                 && [".css", ".js", ".pdf", ".wasm", ".json", ".svg"]
                     .iter()
-                    .any(|e| link.ends_with(e))
+                    .any(|e| url_path(link).ends_with(e))
             {
                 out.push(link.to_string());
             }
@@ -814,4 +820,142 @@ fn the_search_index_and_the_card_follow_an_edit_without_another_reload() {
     while let Ok((name, data)) = events.rx.recv_timeout(Duration::from_millis(500)) {
         assert_ne!(name, "reload", "a second reload: {data}");
     }
+}
+
+/// One GET on a fresh connection; connection and protocol failures are returned, not panicked on.
+fn try_get(addr: SocketAddr, path: &str) -> Result<Response, String> {
+    let mut st =
+        TcpStream::connect_timeout(&addr, IO_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
+    st.set_read_timeout(Some(IO_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    write!(
+        st,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| format!("write: {e}"))?;
+    let mut buf = Vec::new();
+    st.read_to_end(&mut buf).map_err(|e| format!("read: {e}"))?;
+    if !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        return Err(format!(
+            "incomplete response: {:?}",
+            String::from_utf8_lossy(&buf)
+        ));
+    }
+    let r = Response::parse(&buf);
+    let len: usize = r
+        .header("content-length")
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    if len != r.body.len() {
+        return Err(format!(
+            "body of {} bytes, content-length {len}",
+            r.body.len()
+        ));
+    }
+    Ok(r)
+}
+
+/// Readers fetch pages and every stylesheet and script those pages link while a recipe is
+/// rewritten again and again: no response fails, and every subresource comes from the build of
+/// the page that links it (its URL pins that generation and the server answers from it).
+#[test]
+fn concurrent_gets_while_rebuilding_never_fail_nor_mix_builds() {
+    use std::collections::BTreeSet;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let s = Server::start("basic");
+    let addr = s.addr;
+    let stop = Arc::new(AtomicBool::new(false));
+    let problems = Arc::new(Mutex::new(Vec::<String>::new()));
+    let generations = Arc::new(Mutex::new(BTreeSet::<u64>::new()));
+    let readers: Vec<_> = (0..4)
+        .map(|i| {
+            let (stop, problems, generations) =
+                (stop.clone(), problems.clone(), generations.clone());
+            std::thread::spawn(move || {
+                let pages = [RECIPE_URL, "/spark-docs/", "/spark-docs/issues/"];
+                let mut n = i;
+                while !stop.load(Ordering::SeqCst) {
+                    let path = pages[n % pages.len()];
+                    n += 1;
+                    let fail = |why: String| problems.lock().unwrap().push(why);
+                    let page = match try_get(addr, path) {
+                        Ok(r) if r.status == 200 => r,
+                        Ok(r) => {
+                            fail(format!("{path}: status {}", r.status));
+                            continue;
+                        }
+                        Err(e) => {
+                            fail(format!("{path}: {e}"));
+                            continue;
+                        }
+                    };
+                    let Some(generation) = page.header("x-spark-docs-generation").map(String::from)
+                    else {
+                        fail(format!("{path}: no generation header"));
+                        continue;
+                    };
+                    generations
+                        .lock()
+                        .unwrap()
+                        .insert(generation.parse().unwrap());
+                    let links = asset_links(&page.text());
+                    if links.is_empty() {
+                        fail(format!("{path}: links no stylesheet or script"));
+                    }
+                    for link in links {
+                        if !link.contains(&format!("__g={generation}")) {
+                            fail(format!(
+                                "{path} (generation {generation}) links {link} unpinned"
+                            ));
+                            continue;
+                        }
+                        match try_get(addr, &link) {
+                            Ok(r) if r.status != 200 => {
+                                fail(format!("{link}: status {}", r.status))
+                            }
+                            Ok(r) if r.header("x-spark-docs-generation") != Some(&generation) => {
+                                fail(format!(
+                                    "{link}: from generation {:?}, its page from {generation}",
+                                    r.header("x-spark-docs-generation")
+                                ))
+                            }
+                            Ok(_) => {}
+                            Err(e) => fail(format!("{link}: {e}")),
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+
+    // Edits every 400 ms until the readers have been served three builds (rebuilds take from
+    // milliseconds to seconds, depending on the machine), bounded by two minutes.
+    let recipe = s.root.join(RECIPE);
+    let original = fs::read_to_string(&recipe).unwrap();
+    let started = Instant::now();
+    let mut edit = 0;
+    while generations.lock().unwrap().len() < 3 && started.elapsed() < Duration::from_secs(120) {
+        edit += 1;
+        fs::write(&recipe, format!("{original}\n\nLoad edit {edit}.\n")).unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    stop.store(true, Ordering::SeqCst);
+    for r in readers {
+        r.join().expect("a reader panicked");
+    }
+    let problems = problems.lock().unwrap();
+    assert!(
+        problems.is_empty(),
+        "{} problems, first: {:#?}",
+        problems.len(),
+        &problems[..problems.len().min(10)]
+    );
+    let seen = generations.lock().unwrap();
+    assert!(
+        seen.len() >= 3,
+        "the readers saw too few rebuilds to mean anything: {seen:?}"
+    );
 }
