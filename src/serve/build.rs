@@ -256,6 +256,16 @@ pub fn problems_from_error(e: &BuildError, root: &Path) -> Vec<Problem> {
                     value,
                     message,
                 } => (path, format!("`{key}` = `{value}`: {message}")),
+                ConfigError::InvalidAt {
+                    path,
+                    line,
+                    key,
+                    value,
+                    message,
+                } => (
+                    path,
+                    format!("line {line}: `{key}` = `{value}`: {message}"),
+                ),
                 ConfigError::UnknownRule {
                     path,
                     line,
