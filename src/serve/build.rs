@@ -262,10 +262,7 @@ pub fn problems_from_error(e: &BuildError, root: &Path) -> Vec<Problem> {
                     key,
                     value,
                     message,
-                } => (
-                    path,
-                    format!("line {line}: `{key}` = `{value}`: {message}"),
-                ),
+                } => (path, format!("line {line}: `{key}` = `{value}`: {message}")),
                 ConfigError::UnknownRule {
                     path,
                     line,
