@@ -123,7 +123,7 @@ fn quiet_prints_only_errors_and_verbose_prints_stage_timings() {
     for part in ["  search", "  card"] {
         assert!(
             err.lines().any(|l| l.starts_with(part)),
-            "no {stage} line:\n{err}"
+            "no {part} line:\n{err}"
         );
     }
     let quiet = spark_docs(["build", "-q", "--root"])
