@@ -137,8 +137,9 @@ pub fn render_pages(
     let cat = model::spark_catalog::catalog();
     let links = model::properties::PropertyLinks::new(cat, &site.spark_lines(cat));
     use rayon::prelude::*;
+    // Each page's pre-rewrite HTML is dropped as soon as it is rewritten.
     let rewritten: Vec<(String, Vec<u8>)> = pages
-        .par_iter()
+        .into_par_iter()
         .map(|page| {
             let props = post::Properties {
                 links: &links,
@@ -156,19 +157,61 @@ pub fn render_pages(
 /// Adds the outputs made from the whole rendered site: the search index (feature `search`) and
 /// the quick-reference card PDF (feature `pdf`). Returns the card's findings (a card that had to
 /// drop entries warns).
-#[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_variables))]
 pub fn render_site_wide(
     site: &model::Site,
     files: &mut render::Output,
 ) -> Result<Vec<Finding>, BuildError> {
+    render_site_wide_timed(site, files).map(|(findings, _)| findings)
+}
+
+/// Milliseconds each site-wide output took; they are made at the same time, on two threads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SiteWideTimings {
+    pub search: u128,
+    pub card: u128,
+}
+
+/// [`render_site_wide`] with the time of each output. The card does not read the rendered
+/// files, so it is typeset on a thread of its own while the search index is built.
+#[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_variables))]
+pub fn render_site_wide_timed(
+    site: &model::Site,
+    files: &mut render::Output,
+) -> Result<(Vec<Finding>, SiteWideTimings), BuildError> {
     #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
     let mut findings = Vec::new();
-    #[cfg(feature = "search")]
-    search::index(site, files).map_err(render::ThemeError)?;
-    #[cfg(feature = "pdf")]
-    findings.extend(pdf::quickref(site, files)?);
+    #[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_mut))]
+    let mut timings = SiteWideTimings::default();
+    std::thread::scope(|scope| -> Result<(), BuildError> {
+        #[cfg(feature = "pdf")]
+        let card = scope.spawn(|| {
+            let t = Instant::now();
+            let mut card_files = render::Output::new();
+            let found = pdf::quickref(site, &mut card_files);
+            (found, card_files, t.elapsed().as_millis())
+        });
+        #[cfg(feature = "search")]
+        {
+            let t = Instant::now();
+            let indexed = search::index(site, files).map_err(render::ThemeError);
+            timings.search = t.elapsed().as_millis();
+            indexed?;
+        }
+        #[cfg(feature = "pdf")]
+        {
+            let (found, card_files, millis) = card
+                .join()
+                .map_err(|_| render::ThemeError("the quick-reference card panicked".into()))?;
+            timings.card = millis;
+            findings.extend(found?);
+            files.extend(card_files);
+        }
+        #[cfg(not(feature = "pdf"))]
+        let _ = scope;
+        Ok(())
+    })?;
     check::apply_settings(site, &mut findings);
-    Ok(findings)
+    Ok((findings, timings))
 }
 
 /// What [`run`] does when the checks report errors, and when it makes the site-wide outputs.
@@ -212,8 +255,10 @@ pub struct Timings {
     /// Pages and post-processing.
     pub render: u128,
     /// The search index and the quick-reference card (features `search`, `pdf`), when they
-    /// were made as part of this build.
+    /// were made as part of this build: wall time of both, made at the same time.
     pub site_wide: u128,
+    /// Each of the two site-wide outputs on its own thread.
+    pub site_wide_parts: SiteWideTimings,
     pub total: u128,
 }
 
@@ -275,10 +320,11 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Result<Staged, BuildError> {
         }
         Ok(mut files) => {
             let t = Instant::now();
-            let site_wide = render_site_wide(&staged.site, &mut files);
+            let site_wide = render_site_wide_timed(&staged.site, &mut files);
             staged.timings.site_wide = t.elapsed().as_millis();
-            site_wide.map(|f| {
+            site_wide.map(|(f, parts)| {
                 staged.site_wide_findings = f;
+                staged.timings.site_wide_parts = parts;
                 files
             })
         }

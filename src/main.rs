@@ -502,6 +502,11 @@ fn print_timings(t: &spark_docs::Timings, write_ms: Option<u128>) {
     if t.render > 0 || t.site_wide > 0 {
         rows.push(("render", t.render));
         rows.push(("search + card", t.site_wide));
+        if t.site_wide_parts.search > 0 || t.site_wide_parts.card > 0 {
+            // The two run at the same time: each on its own thread, under the wall time above.
+            rows.push(("  search", t.site_wide_parts.search));
+            rows.push(("  card", t.site_wide_parts.card));
+        }
     }
     if let Some(w) = write_ms {
         rows.push(("write", w));

@@ -124,32 +124,35 @@ pub fn fit(
     date: &str,
     max_pages: usize,
 ) -> Result<(Card, Option<String>), ThemeError> {
-    let full = compile(template, data, date)?;
+    // Probes only lay the card out (page count); the PDF is exported once, for the card kept.
+    let full = layout(template, data, date)?;
     if full.pages <= max_pages {
-        return Ok((full, None));
+        return Ok((full.export(template)?, None));
     }
+    drop(full);
     let order = drop_order(data);
     let (mut lo, mut hi) = (1, order.len());
-    let mut best: Option<(Card, Value)> = None;
+    let mut best: Option<(Laid, Value)> = None;
     while lo <= hi {
         let mid = (lo + hi) / 2;
         let trimmed = apply_drops(data, &order, mid);
-        let card = compile(template, &trimmed, date)?;
-        if card.pages <= max_pages {
-            best = Some((card, trimmed));
+        let laid = layout(template, &trimmed, date)?;
+        if laid.pages <= max_pages {
+            best = Some((laid, trimmed));
             hi = mid - 1;
         } else {
             lo = mid + 1;
         }
     }
-    let (card, trimmed) = match best {
+    let (laid, trimmed) = match best {
         Some(b) => b,
         // Even with every droppable entry gone it does not fit: write the shortest card.
         None => {
             let trimmed = apply_drops(data, &order, order.len());
-            (compile(template, &trimmed, date)?, trimmed)
+            (layout(template, &trimmed, date)?, trimmed)
         }
     };
+    let card = laid.export(template)?;
     let notes: Vec<String> = trimmed["truncated"]["notes"]
         .as_array()
         .map(|a| {
@@ -165,24 +168,44 @@ pub fn fit(
     Ok((card, Some(msg)))
 }
 
-/// One compile of `template` over `data`: the PDF bytes and the page count.
-pub fn compile(template: &Template, data: &Value, date: &str) -> Result<Card, ThemeError> {
+/// A card laid out but not yet exported: enough to count its pages.
+struct Laid {
+    world: CardWorld,
+    doc: PagedDocument,
+    pages: usize,
+}
+
+impl Laid {
+    /// The PDF of the laid-out card.
+    fn export(self, template: &Template) -> Result<Card, ThemeError> {
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom("spark-docs-quickref".into()),
+            timestamp: self.world.date.map(typst_pdf::Timestamp::new_utc),
+            ..Default::default()
+        };
+        let pdf = typst_pdf::pdf(&self.doc, &options)
+            .map_err(|errors| ThemeError(self.world.describe(template, errors.as_slice())))?;
+        Ok(Card {
+            pdf,
+            pages: self.pages,
+        })
+    }
+}
+
+/// Lays `template` out over `data` (no PDF yet).
+fn layout(template: &Template, data: &Value, date: &str) -> Result<Laid, ThemeError> {
     let world = CardWorld::new(template, data, date);
     let warned = typst::compile::<PagedDocument>(&world);
     let doc = warned
         .output
         .map_err(|errors| ThemeError(world.describe(template, errors.as_slice())))?;
-    let options = typst_pdf::PdfOptions {
-        ident: Smart::Custom("spark-docs-quickref".into()),
-        timestamp: world.date.map(typst_pdf::Timestamp::new_utc),
-        ..Default::default()
-    };
-    let pdf = typst_pdf::pdf(&doc, &options)
-        .map_err(|errors| ThemeError(world.describe(template, errors.as_slice())))?;
-    Ok(Card {
-        pdf,
-        pages: doc.pages().len(),
-    })
+    let pages = doc.pages().len();
+    Ok(Laid { world, doc, pages })
+}
+
+/// One compile of `template` over `data`: the PDF bytes and the page count.
+pub fn compile(template: &Template, data: &Value, date: &str) -> Result<Card, ThemeError> {
+    layout(template, data, date)?.export(template)
 }
 
 fn fonts() -> &'static FontStore {

@@ -120,29 +120,37 @@ fn property_records(site: &Site) -> Vec<PropertyRecord> {
 /// to them. Pages must already be post-processed.
 pub fn index(site: &Site, files: &mut Output) -> Result<SearchStats, String> {
     let started = Instant::now();
-    let mut docs = Vec::new();
-    for r in site.all_pages() {
-        let url = site.url(r);
-        let Some(bytes) = files.get(&output_path(&url)) else {
-            continue;
-        };
-        let html = String::from_utf8_lossy(bytes);
-        docs.push(Doc {
-            html: annotate(&html, site, r)?,
-            url,
-        });
-    }
+    let pages: Vec<(PageRef, String)> = site
+        .all_pages()
+        .into_iter()
+        .map(|r| (r, site.url(r)))
+        .filter(|(_, url)| files.contains_key(&output_path(url)))
+        .collect();
     let language = language_code(&site.config.site.language);
-    let pages = docs.len();
     let properties = property_records(site);
     let property_count = properties.len();
     // Pagefind is async. Run it on a current-thread runtime on a thread of its own, so `index`
     // also works when the caller is already inside a tokio runtime (e.g. `serve`).
-    let bundle =
-        std::thread::scope(|s| s.spawn(|| build_bundle(docs, properties, &language)).join())
-            .map_err(|_| "the search indexer panicked".to_string())??;
+    let prepare = |batch: &[(PageRef, String)]| -> Result<Vec<Doc>, String> {
+        use rayon::prelude::*;
+        batch
+            .par_iter()
+            .map(|(r, url)| {
+                let html = String::from_utf8_lossy(&files[&output_path(url)]);
+                annotate(&html, site, *r).map(|html| Doc {
+                    html,
+                    url: url.clone(),
+                })
+            })
+            .collect()
+    };
+    let bundle = std::thread::scope(|s| {
+        s.spawn(|| build_bundle(&pages, prepare, properties, &language))
+            .join()
+    })
+    .map_err(|_| "the search indexer panicked".to_string())??;
     let mut stats = SearchStats {
-        pages,
+        pages: pages.len(),
         properties: property_count,
         ..SearchStats::default()
     };
@@ -174,8 +182,13 @@ fn language_code(lang: &str) -> String {
     }
 }
 
+/// Pages are prepared for Pagefind a batch at a time on every core and fed to it as they come,
+/// so only one batch of prepared copies is held at once.
+const BATCH: usize = 64;
+
 fn build_bundle(
-    docs: Vec<Doc>,
+    pages: &[(PageRef, String)],
+    prepare: impl Fn(&[(PageRef, String)]) -> Result<Vec<Doc>, String>,
     properties: Vec<PropertyRecord>,
     language: &str,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
@@ -191,11 +204,13 @@ fn build_bundle(
             .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
             .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| format!("search: {e}"))?;
-        for doc in docs {
-            index
-                .add_html_file(None, Some(doc.url.clone()), doc.html)
-                .await
-                .map_err(|e| format!("search: indexing {}: {e}", doc.url))?;
+        for batch in pages.chunks(BATCH) {
+            for doc in prepare(batch)? {
+                index
+                    .add_html_file(None, Some(doc.url.clone()), doc.html)
+                    .await
+                    .map_err(|e| format!("search: indexing {}: {e}", doc.url))?;
+            }
         }
         for p in properties {
             let meta = [("title", p.title), ("kind", "property".to_string())]

@@ -118,6 +118,14 @@ fn quiet_prints_only_errors_and_verbose_prints_stage_timings() {
             "no {stage} line:\n{err}"
         );
     }
+    // The two site-wide outputs are also timed one by one (default features).
+    #[cfg(all(feature = "search", feature = "pdf"))]
+    for part in ["  search", "  card"] {
+        assert!(
+            err.lines().any(|l| l.starts_with(part)),
+            "no {part} line:\n{err}"
+        );
+    }
     let quiet = spark_docs(["build", "-q", "--root"])
         .arg(fixture("basic"))
         .arg("--out")
