@@ -402,7 +402,8 @@ pub const DEFAULT_OPEN_NAMESPACES: &[&str] = &[
     "spark.sql.catalog.<name>",
     "spark.sql.catalog.<name>.*",
     // Resource scheduling (GPUs, FPGAs...).
-    "spark.{driver,executor}.resource.*",
+    // `spark.task.resource.<name>.amount`: the share of a resource each task takes (ResourceUtils).
+    "spark.{driver,executor,task}.resource.*",
     "spark.yarn.{am,driver,executor}.resource.*",
     // Built at run time: SSLOptions, MetricsConfig, TransportConf, crypto, plugin confs, RocksDB.
     "spark.ssl.*",
@@ -613,6 +614,7 @@ mod tests {
             "spark.sql.catalog.lake",
             "spark.sql.catalog.lake.warehouse",
             "spark.executor.resource.gpu.amount",
+            "spark.task.resource.gpu.amount",
             "spark.ssl.ui.enabled",
             "spark.metrics.conf.*.sink.prometheusServlet.class",
             "spark.rapids.sql.enabled",

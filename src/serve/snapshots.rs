@@ -104,21 +104,23 @@ pub fn pin_subresources(html: &[u8], generation: u64) -> Vec<u8> {
             Ok(())
         }
     };
-    let settings = RewriteStrSettings {
-        element_content_handlers: vec![
-            element!("link[rel~=stylesheet][href]", pin_attr("href")),
-            element!("link[rel~=icon][href]", pin_attr("href")),
-            element!("link[rel~=preload][href]", pin_attr("href")),
-            element!("link[rel~=modulepreload][href]", pin_attr("href")),
-            element!("link[rel~=manifest][href]", pin_attr("href")),
-            element!("script[src]", pin_attr("src")),
-            element!("img[src]", pin_attr("src")),
-            element!("source[src]", pin_attr("src")),
-            element!("video[src]", pin_attr("src")),
-            element!("audio[src]", pin_attr("src")),
-        ],
-        ..RewriteStrSettings::new()
-    };
+    let handlers = [
+        element!("link[rel~=stylesheet][href]", pin_attr("href")),
+        element!("link[rel~=icon][href]", pin_attr("href")),
+        element!("link[rel~=preload][href]", pin_attr("href")),
+        element!("link[rel~=modulepreload][href]", pin_attr("href")),
+        element!("link[rel~=manifest][href]", pin_attr("href")),
+        element!("script[src]", pin_attr("src")),
+        element!("img[src]", pin_attr("src")),
+        element!("source[src]", pin_attr("src")),
+        element!("video[src]", pin_attr("src")),
+        element!("audio[src]", pin_attr("src")),
+    ];
+    let settings = handlers
+        .into_iter()
+        .fold(RewriteStrSettings::new(), |settings, handler| {
+            settings.append_element_content_handler(handler)
+        });
     rewrite_str(text, settings)
         .map(String::into_bytes)
         .unwrap_or_else(|_| html.to_vec())

@@ -267,6 +267,55 @@ fn signature_rules_fire_at_their_positions() {
     );
 }
 
+/// Seen on an adopted repository: its issues start with `# ISSUE-NNN: …` (a title, which the
+/// "Issue" synonym of Symptoms must not turn into a Symptoms section), and a site with no
+/// signature at all gets no `issue-unrouted` (one warning per quoted error of every issue).
+#[test]
+fn issue_unrouted_ignores_page_titles_and_waits_for_the_first_signature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_dir(&fixture("check-signatures"), &site);
+    let issue = site.join("content/issues/ISSUE-002-unrouted.md");
+    edit(
+        &issue,
+        "Context before the symptom is not checked:",
+        "# ISSUE-002: Issue with the metastore connection\n\nContext before the symptom is not checked:",
+    );
+    let unrouted = |root: &std::path::Path| -> Vec<u64> {
+        check_json(root, &[])
+            .findings
+            .into_iter()
+            .filter(|f| f.code == "issue-unrouted")
+            .map(|f| f.line)
+            .collect()
+    };
+    // The quotes under the title but before `## Symptom` stay out; the three real ones stay in.
+    assert_eq!(unrouted(&site), vec![19, 33, 39]);
+    // No signatures anywhere: the rule is silent.
+    for page in [
+        "content/issues/ISSUE-001-routed.md",
+        "content/recipes/troubleshoot/oom.md",
+    ] {
+        let path = site.join(page);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut out = Vec::new();
+        let mut skipping = false;
+        for line in text.lines() {
+            if line.starts_with("signatures:") {
+                skipping = true;
+                continue;
+            }
+            if skipping && line.starts_with("  ") {
+                continue;
+            }
+            skipping = false;
+            out.push(line);
+        }
+        std::fs::write(&path, out.join("\n") + "\n").unwrap();
+    }
+    assert_eq!(unrouted(&site), Vec::<u64>::new());
+}
+
 /// The browser's paste box (search.js, run in node with the DOM stubbed) ranks like `triage`:
 /// the same search terms in the same order, and the same signature matches with the same
 /// specificity and count, in the same order up to ties (which the token score breaks: the

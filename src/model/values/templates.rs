@@ -222,6 +222,8 @@ fn lex(s: &str) -> (Vec<Tok>, usize) {
                 });
             }
             '.' => {
+                // `(…).x` (no space) chains on a result; `(…) .Values.x` is a new argument.
+                let chained = i > 0 && at(i - 1) == Some(')');
                 let f = fields(&mut i);
                 if f.is_empty() {
                     i += 1;
@@ -234,7 +236,7 @@ fn lex(s: &str) -> (Vec<Tok>, usize) {
                     }
                 }
                 // `(…).x` chains are not followed.
-                if toks.last() == Some(&Tok::Close) {
+                if chained {
                     toks.push(Tok::Other);
                 } else {
                     toks.push(Tok::Field(f));
@@ -808,6 +810,16 @@ name: {{ $.Values.name | quote }}
         assert_eq!(state(&r, "nameOverride"), "unread");
         let r = scan(&[r#"{{ include "common.names.fullname" . }}{{ .Values.a }}"#]);
         assert!(r.is_opaque());
+        assert_eq!(state(&r, "a"), "read");
+    }
+
+    #[test]
+    fn a_value_after_a_parenthesised_argument_is_read() {
+        let r = scan(&[
+            r#"host: {{ default (printf "%s-driver" .Release.Name) .Values.connect.driver.host }}"#,
+            r#"port: {{ (include "x.port" .).value }} {{ (.Values.a).b }}"#,
+        ]);
+        assert_eq!(state(&r, "connect.driver.host"), "read");
         assert_eq!(state(&r, "a"), "read");
     }
 
