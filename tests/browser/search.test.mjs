@@ -101,7 +101,13 @@ async function headerSearch(page, base, query) {
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
   assert(focused === "search-input", `"/" should focus the search field, focused: ${focused}`);
   await page.keyboard.type(query, { delay: 5 });
-  await page.waitForSelector("#search-panel:not([hidden]) .search-hit, #search-panel:not([hidden]) .search-empty", { timeout: 15000 });
+  // The panel answers each keystroke (debounced); wait for the answer to the whole query, not
+  // one to a prefix that a loaded machine rendered first.
+  await page.waitForFunction((q) => {
+    const panel = document.querySelector("#search-panel:not([hidden])");
+    const shown = panel && panel.querySelector(".search-more strong");
+    return shown && shown.textContent === q && panel.querySelector(".search-hit, .search-empty");
+  }, query, { timeout: 15000 });
   return hits(page, "#search-panel");
 }
 

@@ -434,6 +434,11 @@ fn serves_the_site_under_the_base_path_with_content_types() {
         };
         assert_eq!(r.content_type(), want, "{link}");
     }
+    // The card, which pages link (`<a href>`) once the site has one.
+    if html.contains("quickref.pdf\"") {
+        let r = s.get("/spark-docs/quickref.pdf");
+        assert_eq!((r.status, r.content_type()), (200, "application/pdf"));
+    }
 
     // Misses: the site's own 404 page, with status 404; no directory listings.
     for miss in [
@@ -478,20 +483,19 @@ fn url_path(url: &str) -> &str {
 
 /// The site's own CSS, JS, PDF, WASM, JSON and SVG files a page links, query included.
 fn asset_links(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in ["href=\"", "src=\""] {
-        for part in html.split(attr).skip(1) {
-            let link = part.split('"').next().unwrap_or("");
-            if link.starts_with("/spark-docs/")
+    // What a page loads (stylesheets, scripts, images), not what it links to: an `<a href>` to
+    // the card PDF is a navigation, answered from the current build like any page.
+    let tag = regex::Regex::new(r#"<(?:link|script|img|source)\b[^>]*?\b(?:href|src)="([^"]+)""#)
+        .unwrap();
+    tag.captures_iter(html)
+        .map(|c| c[1].to_string())
+        .filter(|link| {
+            link.starts_with("/spark-docs/")
                 && [".css", ".js", ".pdf", ".wasm", ".json", ".svg"]
                     .iter()
                     .any(|e| url_path(link).ends_with(e))
-            {
-                out.push(link.to_string());
-            }
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 #[test]
