@@ -25,7 +25,10 @@ mkdir -p "$log_dir"
 cd "$fuzz_dir"
 
 # No sanitizer: the crate is safe Rust, and panics, timeouts and memory limits are what we hunt.
-cargo +nightly fuzz build --sanitizer none "${targets[@]}"
+# `cargo fuzz build` takes one target or none (all of them): build each named one.
+for target in "${targets[@]}"; do
+    cargo +nightly fuzz build --sanitizer none "$target"
+done
 
 failed=()
 for target in "${targets[@]}"; do
