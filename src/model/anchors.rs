@@ -91,9 +91,18 @@ pub fn normalize(path: &str) -> Option<String> {
 /// Resolves a relative link target written in `source_rel` to a root-relative path (fragment and
 /// query stripped). `None` for external, absolute or fragment-only links.
 pub fn resolve_relative(source_rel: &str, dest: &str) -> Option<(String, Option<String>)> {
+    resolve_relative_under("", source_rel, dest)
+}
+
+/// [`resolve_relative`] for a site that lives at `prefix` (`docs/`) inside a larger tree: the
+/// result is relative to that tree, so a link may climb above the site root into it.
+pub fn resolve_relative_under(
+    prefix: &str,
+    source_rel: &str,
+    dest: &str,
+) -> Option<(String, Option<String>)> {
     if dest.is_empty()
-        || dest.starts_with('#')
-        || dest.starts_with('/')
+        || dest.starts_with(['#', '/'])
         || dest.contains("://")
         || dest.starts_with("mailto:")
         || dest.starts_with("data:")
@@ -106,14 +115,9 @@ pub fn resolve_relative(source_rel: &str, dest: &str) -> Option<(String, Option<
         None => (dest, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let dir = source_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let joined = if dir.is_empty() {
-        path.to_string()
-    } else {
-        format!("{dir}/{path}")
-    };
-    let decoded = percent_decode(&joined);
-    Some((normalize(&decoded)?, fragment))
+    let dir = source_rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = format!("{prefix}{dir}/{path}");
+    Some((normalize(&percent_decode(&joined))?, fragment))
 }
 
 fn percent_decode(s: &str) -> String {

@@ -9,7 +9,7 @@
 //! without it, to `/<path>` under the site's base path, as if the site were served from the
 //! repository — the output does not copy such files. A `#fragment` is kept.
 
-use super::anchors::normalize;
+use super::anchors::resolve_relative_under;
 use crate::config::Config;
 use std::path::{Path, PathBuf};
 
@@ -58,23 +58,7 @@ impl RepoFiles {
     /// site-root-relative file `source_rel`, names; `None` for external, absolute and
     /// fragment-only links, links above the repository and files that exist nowhere.
     pub fn resolve(&self, source_rel: &str, dest: &str) -> Option<RepoFile> {
-        if dest.is_empty()
-            || dest.starts_with(['#', '/'])
-            || dest.contains("://")
-            || dest.starts_with("mailto:")
-            || dest.starts_with("data:")
-            || dest.starts_with("tel:")
-        {
-            return None;
-        }
-        let (path, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(f.to_string())),
-            None => (dest, None),
-        };
-        let path = path.split('?').next().unwrap_or(path);
-        let dir = source_rel.rsplit_once('/').map_or("", |(d, _)| d);
-        let joined = format!("{}{dir}/{path}", self.site_prefix);
-        let path = normalize(&joined)?;
+        let (path, fragment) = resolve_relative_under(&self.site_prefix, source_rel, dest)?;
         let full = self.repo_root.join(&path);
         let meta = std::fs::metadata(&full).ok()?;
         Some(RepoFile {
