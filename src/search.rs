@@ -89,20 +89,16 @@ fn property_records(site: &Site) -> Vec<PropertyRecord> {
             if let Some(since) = &e.since {
                 content.push_str(&format!(" Since Spark {since}."));
             }
-            match &e.status {
-                Status::Current => {}
-                Status::Deprecated { replacement, .. } => {
-                    content.push_str(" Deprecated.");
-                    if let Some(r) = replacement {
-                        content.push_str(&format!(" Use {r}."));
-                    }
-                }
-                Status::Removed { replacement, .. } => {
-                    content.push_str(" Removed.");
-                    if let Some(r) = replacement {
-                        content.push_str(&format!(" Use {r}."));
-                    }
-                }
+            let (state, replacement) = match &e.status {
+                Status::Current => (None, &None),
+                Status::Deprecated { replacement, .. } => (Some("Deprecated"), replacement),
+                Status::Removed { replacement, .. } => (Some("Removed"), replacement),
+            };
+            if let Some(state) = state {
+                content.push_str(&format!(" {state}."));
+            }
+            if let Some(r) = replacement {
+                content.push_str(&format!(" Use {r}."));
             }
             by_key.insert(e.key.clone(), records.len());
             records.push(PropertyRecord {
