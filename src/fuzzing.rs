@@ -38,6 +38,19 @@ impl Harness {
         })
     }
 
+    /// The harness every fuzz target uses: the `check-values-templates` fixture site (charts with
+    /// values, a schema, templates and a subchart), read once per process.
+    pub fn shared() -> &'static Harness {
+        static SHARED: std::sync::OnceLock<Harness> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            let root = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/check-values-templates"
+            );
+            Harness::new(Path::new(root)).expect("the fuzzing fixture site loads")
+        })
+    }
+
     fn source(&self, rel: &str, text: &str) -> SourceFile {
         SourceFile {
             path: self.config.root.join(rel),

@@ -6,13 +6,10 @@
 use spark_docs::diagnostics::Finding;
 use spark_docs::fuzzing::{Harness, Target};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
+/// The site every fuzz target checks its inputs beside (the targets use the same one).
 fn harness() -> &'static Harness {
-    static HARNESS: OnceLock<Harness> = OnceLock::new();
-    HARNESS.get_or_init(|| {
-        Harness::new(&crate::support::fixture("check-values-templates")).expect("fixture loads")
-    })
+    Harness::shared()
 }
 
 fn inputs(dir: &Path) -> Vec<PathBuf> {
