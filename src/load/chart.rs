@@ -5,7 +5,8 @@
 //! helm commands in recipes, issues and scripts name — loaded here like any chart so their
 //! problems are reported with the rest of the load findings.
 
-use super::{read_source, SourceFile};
+use super::packed_chart::{read_archive, Packed};
+use super::{decode_source, read_source, SourceFile, MAX_FILE_BYTES};
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use serde::Deserialize;
@@ -71,11 +72,79 @@ fn scalar(v: &serde_yaml_ng::Value) -> String {
 /// Loads the chart in `dir`; a directory without `Chart.yaml` is skipped silently (globs such as
 /// `charts/*` may match other directories).
 pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Option<Chart> {
-    let chart_file = dir.join("Chart.yaml");
-    if !chart_file.is_file() {
-        return None;
+    load_from(root, &Source::Dir(dir.to_path_buf()), dir, findings)
+}
+
+/// Where a chart's files are read from: a directory, or a chart inside a `.tgz` package.
+#[derive(Debug, Clone)]
+enum Source {
+    Dir(PathBuf),
+    Packed(Packed),
+}
+
+impl Source {
+    /// A file of the chart (`values.yaml`); `None` when it is missing or unreadable (the
+    /// latter with a finding).
+    fn read(
+        &self,
+        root: &Path,
+        dir: &Path,
+        name: &str,
+        findings: &mut Vec<Finding>,
+    ) -> Option<SourceFile> {
+        match self {
+            Source::Dir(d) => {
+                let path = d.join(name);
+                path.is_file()
+                    .then(|| read_source(root, &path, findings))
+                    .flatten()
+            }
+            Source::Packed(p) => {
+                let bytes = p.file(name)?.to_vec();
+                decode_source(dir.join(name), p.rel(name), bytes, findings)
+            }
+        }
     }
-    let file = read_source(root, &chart_file, findings)?;
+
+    /// Every file under the chart's `templates/` (sorted); `None` when it has none.
+    fn templates(
+        &self,
+        root: &Path,
+        dir: &Path,
+        findings: &mut Vec<Finding>,
+    ) -> Option<Vec<SourceFile>> {
+        match self {
+            Source::Dir(d) => load_templates(root, &d.join("templates"), findings),
+            Source::Packed(p) => {
+                let files: Vec<SourceFile> = p
+                    .templates()
+                    .filter_map(|(name, bytes)| {
+                        decode_source(dir.join(name), p.rel(name), bytes.to_vec(), findings)
+                    })
+                    .collect();
+                (!files.is_empty()).then_some(files)
+            }
+        }
+    }
+
+    /// Where diagnostics place the chart.
+    fn rel(&self, root: &Path) -> String {
+        match self {
+            Source::Dir(d) => super::rel_path(root, d),
+            Source::Packed(p) => p.rel(""),
+        }
+    }
+}
+
+/// Loads the chart whose files `source` holds; `dir` is the directory it has (or, for a
+/// packaged dependency, would have vendored: `<parent>/charts/<name>`).
+fn load_from(
+    root: &Path,
+    source: &Source,
+    dir: &Path,
+    findings: &mut Vec<Finding>,
+) -> Option<Chart> {
+    let file = source.read(root, dir, "Chart.yaml", findings)?;
     let meta: ChartYaml = match serde_yaml_ng::from_str(&file.text) {
         Ok(m) => m,
         Err(e) => {
@@ -93,7 +162,6 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
             return None;
         }
     };
-    let rel = super::rel_path(root, dir);
     let name = if meta.name.is_empty() {
         dir.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -103,7 +171,7 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
     };
     let mut chart = Chart {
         dir: dir.to_path_buf(),
-        rel,
+        rel: source.rel(root),
         name,
         version: scalar(&meta.version),
         app_version: scalar(&meta.app_version),
@@ -115,39 +183,33 @@ pub fn load_chart(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Optio
         schema_file: None,
         templates: None,
     };
-    let values_path = dir.join("values.yaml");
-    if values_path.is_file() {
-        if let Some(file) = read_source(root, &values_path, findings) {
-            match super::preset::parse_values(&file.text) {
-                Ok(v) => chart.values = Some(v),
-                Err((line, col, msg)) => findings.push(Finding::error(
-                    Code::ValuesSyntax,
-                    &file.rel,
-                    line,
-                    col,
-                    msg,
-                )),
-            }
-            chart.values_file = Some(file);
+    if let Some(file) = source.read(root, dir, "values.yaml", findings) {
+        match super::preset::parse_values(&file.text) {
+            Ok(v) => chart.values = Some(v),
+            Err((line, col, msg)) => findings.push(Finding::error(
+                Code::ValuesSyntax,
+                &file.rel,
+                line,
+                col,
+                msg,
+            )),
         }
+        chart.values_file = Some(file);
     }
-    let schema_path = dir.join("values.schema.json");
-    if schema_path.is_file() {
-        if let Some(file) = read_source(root, &schema_path, findings) {
-            match serde_json::from_str(&file.text) {
-                Ok(v) => chart.schema = Some(v),
-                Err(e) => findings.push(Finding::error(
-                    Code::ChartInvalid,
-                    &file.rel,
-                    e.line(),
-                    e.column(),
-                    format!("invalid values.schema.json: {e}"),
-                )),
-            }
-            chart.schema_file = Some(file);
+    if let Some(file) = source.read(root, dir, "values.schema.json", findings) {
+        match serde_json::from_str(&file.text) {
+            Ok(v) => chart.schema = Some(v),
+            Err(e) => findings.push(Finding::error(
+                Code::ChartInvalid,
+                &file.rel,
+                e.line(),
+                e.column(),
+                format!("invalid values.schema.json: {e}"),
+            )),
         }
+        chart.schema_file = Some(file);
     }
-    chart.templates = load_templates(root, &dir.join("templates"), findings);
+    chart.templates = source.templates(root, dir, findings);
     Some(chart)
 }
 
@@ -178,11 +240,12 @@ pub fn dependency_dir(chart: &Chart, dep: &ChartDependency) -> PathBuf {
 }
 
 /// Loads the charts the site reads values from without listing them: the vendored dependencies
-/// of `charts` (each `<chart>/charts/<name>/` with a `Chart.yaml`, for the dependencies Chart.yaml
-/// names), then the directories in `unlisted` that hold a `Chart.yaml` (`[chart_paths]` targets,
-/// charts helm commands name: see [`command_chart_dirs`]), and the dependencies of each in turn,
-/// except the charts already in `charts`. Their problems (invalid Chart.yaml, values.yaml, schema)
-/// become findings.
+/// of `charts` (each `<chart>/charts/<name>/` with a `Chart.yaml`, or else the package
+/// `<chart>/charts/<name>-<version>.tgz` that `helm dependency update` leaves, for the
+/// dependencies Chart.yaml names), then the directories in `unlisted` that hold a `Chart.yaml`
+/// (`[chart_paths]` targets, charts helm commands name: see [`command_chart_dirs`]), and the
+/// dependencies of each in turn, except the charts already in `charts`. Their problems (invalid
+/// Chart.yaml, values.yaml, schema, a corrupt package) become findings.
 pub fn load_subcharts(
     root: &Path,
     charts: &[Chart],
@@ -191,23 +254,131 @@ pub fn load_subcharts(
 ) -> Vec<Chart> {
     let mut subcharts: Vec<Chart> = Vec::new();
     let mut seen: Vec<PathBuf> = charts.iter().map(|c| canonical(&c.dir)).collect();
-    let mut queue: std::collections::VecDeque<PathBuf> = charts
-        .iter()
-        .flat_map(vendored_dirs)
-        .chain(unlisted.iter().cloned())
-        .collect();
-    while let Some(dir) = queue.pop_front() {
+    let mut queue: std::collections::VecDeque<(Source, PathBuf)> =
+        std::collections::VecDeque::new();
+    for c in charts {
+        queue.extend(dependency_sources(
+            root,
+            &Source::Dir(c.dir.clone()),
+            c,
+            findings,
+        ));
+    }
+    queue.extend(unlisted.iter().map(|d| (Source::Dir(d.clone()), d.clone())));
+    while let Some((source, dir)) = queue.pop_front() {
         let key = canonical(&dir);
-        if seen.contains(&key) || !dir.join("Chart.yaml").is_file() {
+        if seen.contains(&key) {
             continue;
         }
         seen.push(key);
-        if let Some(c) = load_chart(root, &dir, findings) {
-            queue.extend(vendored_dirs(&c));
+        if let Some(c) = load_from(root, &source, &dir, findings) {
+            queue.extend(dependency_sources(root, &source, &c, findings));
             subcharts.push(c);
         }
     }
     subcharts
+}
+
+/// Where each dependency of `chart` (read from `source`) is vendored, with the directory it is
+/// known by ([`dependency_dir`]): its directory under `charts/` when that holds a Chart.yaml,
+/// else the package in `charts/` whose Chart.yaml names it (the one with its version when there
+/// are several). Dependencies found nowhere are left out.
+fn dependency_sources(
+    root: &Path,
+    source: &Source,
+    chart: &Chart,
+    findings: &mut Vec<Finding>,
+) -> Vec<(Source, PathBuf)> {
+    let mut packages: Option<Vec<(ChartYaml, Packed)>> = None;
+    let mut out = Vec::new();
+    for dep in chart.dependencies.iter().filter(|d| !d.name.is_empty()) {
+        let dir = dependency_dir(chart, dep);
+        let vendored = match source {
+            Source::Dir(_) => dir
+                .join("Chart.yaml")
+                .is_file()
+                .then(|| Source::Dir(dir.clone())),
+            Source::Packed(p) => p.vendored(&dep.name).map(Source::Packed),
+        };
+        let found = vendored.or_else(|| {
+            let packages = packages.get_or_insert_with(|| packaged_charts(root, source, findings));
+            let named = || packages.iter().filter(|(meta, _)| meta.name == dep.name);
+            named()
+                .find(|(meta, _)| scalar(&meta.version) == dep.version)
+                .or_else(|| named().next())
+                .map(|(_, p)| Source::Packed(p.clone()))
+        });
+        if let Some(found) = found {
+            out.push((found, dir));
+        }
+    }
+    out
+}
+
+/// The charts packaged as `.tgz` in the `charts/` directory of the chart `source` holds, with their Chart.yaml.
+/// Packages that cannot be read become `chart-invalid` findings.
+fn packaged_charts(
+    root: &Path,
+    source: &Source,
+    findings: &mut Vec<Finding>,
+) -> Vec<(ChartYaml, Packed)> {
+    let mut archives: Vec<(String, Vec<u8>)> = Vec::new();
+    match source {
+        Source::Dir(d) => {
+            let Ok(entries) = std::fs::read_dir(d.join("charts")) else {
+                return Vec::new();
+            };
+            let mut paths: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "tgz") && p.is_file())
+                .collect();
+            paths.sort();
+            for path in paths {
+                let rel = super::rel_path(root, &path);
+                let bytes = match std::fs::metadata(&path) {
+                    Ok(m) if m.len() > MAX_FILE_BYTES => Err(format!(
+                        "file is {} bytes; the limit is {MAX_FILE_BYTES}",
+                        m.len()
+                    )),
+                    _ => std::fs::read(&path).map_err(|e| format!("cannot read: {e}")),
+                };
+                match bytes {
+                    Ok(b) => archives.push((rel, b)),
+                    Err(msg) => findings.push(Finding::error(Code::ChartInvalid, &rel, 0, 0, msg)),
+                }
+            }
+        }
+        Source::Packed(p) => archives.extend(p.archives().map(|(rel, b)| (rel, b.to_vec()))),
+    }
+    let mut out = Vec::new();
+    for (rel, bytes) in archives {
+        let archive = match read_archive(rel.clone(), &bytes) {
+            Ok(a) => std::sync::Arc::new(a),
+            Err(e) => {
+                findings.push(
+                    Finding::error(
+                        Code::ChartInvalid,
+                        &rel,
+                        0,
+                        0,
+                        format!("cannot read the packaged chart: {e}"),
+                    )
+                    .with_help("run `helm dependency update` to fetch it again"),
+                );
+                continue;
+            }
+        };
+        for packed in archive.charts() {
+            let meta = packed
+                .file("Chart.yaml")
+                .and_then(|b| serde_yaml_ng::from_slice::<ChartYaml>(b).ok());
+            if let Some(meta) = meta {
+                out.push((meta, packed));
+            }
+        }
+    }
+    out
 }
 
 /// The helm subcommands that take a chart argument whose `--set` keys are checked.
@@ -256,16 +427,6 @@ fn local_chart_dir(root: &Path, word: &str) -> Option<PathBuf> {
     }
     let dir = root.join(p);
     dir.join("Chart.yaml").is_file().then_some(dir)
-}
-
-/// The vendored dependency directories of a chart, in Chart.yaml order.
-fn vendored_dirs(chart: &Chart) -> Vec<PathBuf> {
-    chart
-        .dependencies
-        .iter()
-        .filter(|d| !d.name.is_empty())
-        .map(|d| dependency_dir(chart, d))
-        .collect()
 }
 
 fn canonical(dir: &Path) -> PathBuf {

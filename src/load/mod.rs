@@ -7,6 +7,7 @@ pub mod front_matter;
 pub mod markdown_sanity;
 pub mod mistakes;
 pub mod notebook;
+pub mod packed_chart;
 pub mod preset;
 pub mod recipe;
 pub mod script;
@@ -209,16 +210,23 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
             return None;
         }
     };
+    decode_source(path.to_path_buf(), rel, bytes, findings)
+}
+
+/// A source file from its bytes (read from disk or from an archive): UTF-8 text without a
+/// byte-order mark; other bytes become a `file-not-utf8` finding at the first bad byte.
+pub fn decode_source(
+    path: PathBuf,
+    rel: String,
+    bytes: Vec<u8>,
+    findings: &mut Vec<Finding>,
+) -> Option<SourceFile> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
                 text.remove(0);
             }
-            Some(SourceFile {
-                path: path.to_path_buf(),
-                rel,
-                text,
-            })
+            Some(SourceFile { path, rel, text })
         }
         Err(e) => {
             // The bytes before the first bad one are valid UTF-8: locate the end of them.

@@ -174,3 +174,81 @@ fn page_values_blocks_are_checked_against_their_chart() {
     assert_eq!(in_file(&all, INSTALL).len(), 3, "{all:#?}");
     assert_eq!(in_file(&all, TUNE).len(), 1, "{all:#?}");
 }
+
+#[test]
+fn a_packaged_subchart_reads_like_a_vendored_one() {
+    // `helm dependency update` leaves `charts/worker-0.1.0.tgz`, not a directory: its values and
+    // templates are read from the archive, and every finding is the same as with the directory.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("check-values-templates"), tmp.path());
+    let sub = tmp.path().join(CHART).join("charts");
+    pack_chart(&sub.join("worker"), &sub.join("worker-0.1.0.tgz"));
+    assert_eq!(findings_of(tmp.path(), CODES), fixture_findings());
+}
+
+#[test]
+fn a_packaged_library_chart_supplies_its_named_templates() {
+    // The parent includes `common.names.fullname` from a library chart packaged in `charts/`.
+    // With the package read, what the define reads is known, so unread keys are reported again.
+    // Two versions are packaged: the one Chart.yaml asks for (2.0.0) is the one read — 1.0.0's
+    // define hands all of .Values to toYaml, which would hide every unread key.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("check-values-templates"), tmp.path());
+    let chart = tmp.path().join(CHART);
+    append(
+        &chart.join("templates/configmap.yaml"),
+        "  name2: {{ include \"common.names.fullname\" . }}\n",
+    );
+    append(
+        &chart.join("Chart.yaml"),
+        "  - name: common\n    version: 2.0.0\n    repository: oci://registry.example/charts\n",
+    );
+    for (version, body) in [
+        ("1.0.0", "{{ toYaml .Values }}"),
+        (
+            "2.0.0",
+            "{{ .Values.fullnameOverride | default .Chart.Name }}",
+        ),
+    ] {
+        let dir = tmp.path().join("common");
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(
+            dir.join("Chart.yaml"),
+            format!("apiVersion: v2\nname: common\ntype: library\nversion: {version}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("templates/_names.tpl"),
+            format!("{{{{- define \"common.names.fullname\" -}}}}{body}{{{{- end }}}}\n"),
+        )
+        .unwrap();
+        pack_chart(&dir, &chart.join(format!("charts/common-{version}.tgz")));
+    }
+    let all = findings_of(tmp.path(), CODES);
+    let file = format!("{CHART}/values-scenario-unread.yaml");
+    find(&all, "values-unread-key", &file, 3, 3);
+    find(&all, "values-unread-key", &file, 5, 3);
+    find(&all, "values-unread-key", &file, 7, 3);
+}
+
+#[test]
+fn a_corrupt_package_is_reported_where_it_lies() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("check-values-templates"), tmp.path());
+    let sub = tmp.path().join(CHART).join("charts");
+    std::fs::remove_dir_all(sub.join("worker")).unwrap();
+    std::fs::write(sub.join("worker-0.1.0.tgz"), b"\x1f\x8b\x08\x00 truncated").unwrap();
+    let checked = check_json(tmp.path(), &[]);
+    assert_eq!(checked.code, 1, "{checked:#?}");
+    let f = find(
+        &checked.findings,
+        "chart-invalid",
+        &format!("{CHART}/charts/worker-0.1.0.tgz"),
+        0,
+        0,
+    );
+    assert!(
+        f.message.contains("cannot read the packaged chart"),
+        "{f:?}"
+    );
+}

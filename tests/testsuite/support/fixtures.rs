@@ -48,6 +48,18 @@ pub fn edit(path: &Path, from: &str, to: &str) {
     fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Packages the chart directory `dir` as `helm package` does (a gzipped tar whose top directory
+/// is the chart's directory name) into `tgz`, then removes `dir`: what `helm dependency update`
+/// leaves in a parent chart's `charts/`.
+pub fn pack_chart(dir: &Path, tgz: &Path) {
+    let name = dir.file_name().unwrap();
+    let gz = flate2::write::GzEncoder::new(fs::File::create(tgz).unwrap(), Default::default());
+    let mut tar = tar::Builder::new(gz);
+    tar.append_dir_all(name, dir).unwrap();
+    tar.into_inner().unwrap().finish().unwrap();
+    fs::remove_dir_all(dir).unwrap();
+}
+
 /// Appends `text` to the file at `path`.
 pub fn append(path: &Path, text: &str) {
     let old = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
