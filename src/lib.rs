@@ -161,7 +161,10 @@ pub fn render_site_wide(
     site: &model::Site,
     files: &mut render::Output,
 ) -> Result<Vec<Finding>, BuildError> {
-    render_site_wide_timed(site, files).map(|(findings, _)| findings)
+    let mut added = render::Output::new();
+    let (findings, _) = render_site_wide_timed(site, files, &mut added)?;
+    files.extend(added);
+    Ok(findings)
 }
 
 /// Milliseconds each site-wide output took; they are made at the same time, on two threads.
@@ -171,12 +174,15 @@ pub struct SiteWideTimings {
     pub card: u128,
 }
 
-/// [`render_site_wide`] with the time of each output. The card does not read the rendered
-/// files, so it is typeset on a thread of its own while the search index is built.
+/// [`render_site_wide`] with the time of each output, leaving the rendered `files` alone (they
+/// may be written to disk meanwhile) and putting the new outputs into `added`. The card does not
+/// read the rendered files, so it is typeset on a thread of its own while the search index is
+/// built.
 #[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_variables))]
 pub fn render_site_wide_timed(
     site: &model::Site,
-    files: &mut render::Output,
+    files: &render::Output,
+    added: &mut render::Output,
 ) -> Result<(Vec<Finding>, SiteWideTimings), BuildError> {
     #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
     let mut findings = Vec::new();
@@ -193,7 +199,7 @@ pub fn render_site_wide_timed(
         #[cfg(feature = "search")]
         {
             let t = Instant::now();
-            let indexed = search::index(site, files).map_err(render::ThemeError);
+            let indexed = search::index_into(site, files, added).map_err(render::ThemeError);
             timings.search = t.elapsed().as_millis();
             indexed?;
         }
@@ -204,7 +210,7 @@ pub fn render_site_wide_timed(
                 .map_err(|_| render::ThemeError("the quick-reference card panicked".into()))?;
             timings.card = millis;
             findings.extend(found?);
-            files.extend(card_files);
+            added.extend(card_files);
         }
         #[cfg(not(feature = "pdf"))]
         let _ = scope;
@@ -320,11 +326,13 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Result<Staged, BuildError> {
         }
         Ok(mut files) => {
             let t = Instant::now();
-            let site_wide = render_site_wide_timed(&staged.site, &mut files);
+            let mut added = render::Output::new();
+            let site_wide = render_site_wide_timed(&staged.site, &files, &mut added);
             staged.timings.site_wide = t.elapsed().as_millis();
             site_wide.map(|(f, parts)| {
                 staged.site_wide_findings = f;
                 staged.timings.site_wide_parts = parts;
+                files.extend(added);
                 files
             })
         }
@@ -335,7 +343,7 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Result<Staged, BuildError> {
 }
 
 /// The whole build: [`run`] (stopping on content errors unless `--keep-going`), then write
-/// atomically.
+/// atomically. The pages go to disk while the search index and the card are made from them.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let on_errors = if opts.keep_going {
@@ -347,7 +355,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         opts,
         Mode {
             on_errors,
-            site_wide: SiteWide::Now,
+            site_wide: SiteWide::DeferWhenClean,
         },
     )?;
     let Staged {
@@ -356,8 +364,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         failed,
         output,
         site_wide_findings,
-        timings,
-        ..
+        site_wide_pending,
+        mut timings,
     } = staged;
     let root = site.config.root.clone();
     let Some(files) = output else {
@@ -367,12 +375,36 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             written: None,
         });
     };
-    let files = files?;
+    let mut files = files?;
     findings.extend(site_wide_findings);
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let writing = Instant::now();
-    write::write_atomic(&out, &root, &site.config.source_dirs(), &files)?;
-    let write_millis = writing.elapsed().as_millis();
+    let staging = write::Staging::new(&out, &root, &site.config.source_dirs())?;
+    if site_wide_pending {
+        let t = Instant::now();
+        let mut added = render::Output::new();
+        let (written, site_wide) = std::thread::scope(|scope| {
+            let writer = scope.spawn(|| staging.write(&files));
+            let site_wide = render_site_wide_timed(&site, &files, &mut added);
+            (writer.join(), site_wide)
+        });
+        let (site_wide_found, parts) = site_wide?;
+        written.map_err(|_| write::WriteError::Panicked)??;
+        timings.site_wide = t.elapsed().as_millis();
+        timings.site_wide_parts = parts;
+        findings.extend(site_wide_found);
+        staging.write(&added)?;
+        files.extend(added);
+    } else {
+        staging.write(&files)?;
+    }
+    staging.commit()?;
+    // The writing the site-wide stage did not hide.
+    let write_millis = writing
+        .elapsed()
+        .as_millis()
+        .saturating_sub(timings.site_wide);
+    timings.total = started.elapsed().as_millis();
     if failed {
         return Err(BuildError::Content {
             root,

@@ -115,6 +115,15 @@ fn property_records(site: &Site) -> Vec<PropertyRecord> {
 /// Builds the search index of the rendered `files` and adds the bundle and the signatures file
 /// to them. Pages must already be post-processed.
 pub fn index(site: &Site, files: &mut Output) -> Result<SearchStats, String> {
+    let mut added = Output::new();
+    let stats = index_into(site, files, &mut added)?;
+    files.extend(added);
+    Ok(stats)
+}
+
+/// [`index`] that leaves `files` alone (so they can be written to disk meanwhile) and puts the
+/// bundle and the signatures file into `into`.
+pub fn index_into(site: &Site, files: &Output, into: &mut Output) -> Result<SearchStats, String> {
     let started = Instant::now();
     let pages: Vec<(PageRef, String)> = site
         .all_pages()
@@ -153,9 +162,9 @@ pub fn index(site: &Site, files: &mut Output) -> Result<SearchStats, String> {
     for (name, contents) in bundle {
         stats.files += 1;
         stats.bytes += contents.len();
-        files.insert(format!("{BUNDLE_DIR}/{name}"), contents);
+        into.insert(format!("{BUNDLE_DIR}/{name}"), contents);
     }
-    files.insert(
+    into.insert(
         SIGNATURES_FILE.into(),
         crate::triage::signatures_json(site).into_bytes(),
     );

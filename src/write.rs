@@ -22,6 +22,8 @@ pub enum WriteError {
     ContainsRoot(PathBuf),
     #[error("refusing to write the site into {out}: it is inside the source directory {sources}; the next build would read its own output")]
     InsideSources { out: PathBuf, sources: PathBuf },
+    #[error("writing the output panicked")]
+    Panicked,
     #[error("writing {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -41,63 +43,105 @@ pub fn write_atomic(
     source_dirs: &[PathBuf],
     files: &crate::render::Output,
 ) -> Result<(), WriteError> {
-    let out_abs = absolute(out);
-    let root_abs = absolute(root);
-    if root_abs.starts_with(&out_abs) {
-        return Err(WriteError::ContainsRoot(out.to_path_buf()));
-    }
-    if let Some(dir) = source_dirs
-        .iter()
-        .find(|d| out_abs.starts_with(absolute(d)))
-    {
-        return Err(WriteError::InsideSources {
-            out: out.to_path_buf(),
-            sources: dir.clone(),
-        });
-    }
-    if out_abs.is_dir()
-        && !out_abs.join(MARKER).exists()
-        && std::fs::read_dir(&out_abs)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-    {
-        return Err(WriteError::NotOurs(out.to_path_buf()));
-    }
-    let parent = out_abs
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let name = out_abs
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(&parent)
-        .map_err(io_err(&parent))?;
-    for (rel, bytes) in files {
-        let path = tmp.path().join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let staging = Staging::new(out, root, source_dirs)?;
+    staging.write(files)?;
+    staging.commit()
+}
+
+/// A new output being written: a temporary directory beside `--out` that files go into as they
+/// are ready (pages while the search index is still being built from them), swapped into place
+/// by [`Staging::commit`]. Dropped without a commit, it is removed and `--out` is untouched.
+pub struct Staging {
+    tmp: tempfile::TempDir,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+}
+
+impl Staging {
+    /// Checks that `out` may be replaced (not the sources, not inside a source directory, empty
+    /// or ours) and creates the temporary directory beside it.
+    pub fn new(out: &Path, root: &Path, source_dirs: &[PathBuf]) -> Result<Staging, WriteError> {
+        let out_abs = absolute(out);
+        let root_abs = absolute(root);
+        if root_abs.starts_with(&out_abs) {
+            return Err(WriteError::ContainsRoot(out.to_path_buf()));
         }
-        std::fs::write(&path, bytes).map_err(io_err(&path))?;
+        if let Some(dir) = source_dirs
+            .iter()
+            .find(|d| out_abs.starts_with(absolute(d)))
+        {
+            return Err(WriteError::InsideSources {
+                out: out.to_path_buf(),
+                sources: dir.clone(),
+            });
+        }
+        if out_abs.is_dir()
+            && !out_abs.join(MARKER).exists()
+            && std::fs::read_dir(&out_abs)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false)
+        {
+            return Err(WriteError::NotOurs(out.to_path_buf()));
+        }
+        let parent = out_abs
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let name = out_abs
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.new-"))
+            .tempdir_in(&parent)
+            .map_err(io_err(&parent))?;
+        Ok(Staging {
+            tmp,
+            out: out_abs,
+            parent,
+            name,
+        })
     }
-    std::fs::write(
-        tmp.path().join(MARKER),
-        b"written by spark-docs; safe to delete with the directory\n",
-    )
-    .map_err(io_err(tmp.path()))?;
-    let staged = tmp.keep();
-    let result = if out_abs.exists() {
-        replace(&staged, &out_abs, &parent, &name)
-    } else {
-        std::fs::rename(&staged, &out_abs).map_err(io_err(&out_abs))
-    };
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staged);
+
+    /// Writes `files` into the new output: their directories first, then the files on every
+    /// core (creating inodes is most of the cost, and file systems do it in parallel).
+    pub fn write(&self, files: &crate::render::Output) -> Result<(), WriteError> {
+        use rayon::prelude::*;
+        let mut dirs: Vec<PathBuf> = files
+            .keys()
+            .filter_map(|rel| Path::new(rel).parent().map(Path::to_path_buf))
+            .collect();
+        dirs.dedup();
+        for dir in dirs {
+            let dir = self.tmp.path().join(dir);
+            std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        }
+        files.par_iter().try_for_each(|(rel, bytes)| {
+            let path = self.tmp.path().join(rel);
+            std::fs::write(&path, bytes).map_err(io_err(&path))
+        })
     }
-    result
+
+    /// Marks the new output as ours and swaps it into place of `out`.
+    pub fn commit(self) -> Result<(), WriteError> {
+        std::fs::write(
+            self.tmp.path().join(MARKER),
+            b"written by spark-docs; safe to delete with the directory\n",
+        )
+        .map_err(io_err(self.tmp.path()))?;
+        let staged = self.tmp.keep();
+        let result = if self.out.exists() {
+            replace(&staged, &self.out, &self.parent, &self.name)
+        } else {
+            std::fs::rename(&staged, &self.out).map_err(io_err(&self.out))
+        };
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staged);
+        }
+        result
+    }
 }
 
 /// Puts `staged` in place of the existing directory `out`, then removes the old tree.
