@@ -98,7 +98,7 @@ impl Site {
         let Loaded {
             recipes,
             issues,
-            presets,
+            mut presets,
             charts,
             subcharts,
             notebooks,
@@ -141,6 +141,7 @@ impl Site {
                 );
             }
         }
+        disambiguate_preset_stems(&mut presets, &preset_chart, &charts, &config.root);
         let repo_files = repo_files::RepoFiles::new(&config);
         let mut site = Site {
             config,
@@ -521,4 +522,36 @@ fn resolve_chart(config: &Config, p: &Preset, charts: &[Chart]) -> Option<usize>
         }
     }
     None
+}
+
+/// Presets of one chart with the same file name in different directories (an adopted
+/// repository's `environments/dev/values.yaml` and `environments/prod/values.yaml`) are told
+/// apart by their directory: the stem of each becomes its path below the chart's directory (or
+/// the site root), `/` as `-` (`environments-dev-values`), so their pages get distinct URLs.
+/// Presets whose stems are unique keep them.
+fn disambiguate_preset_stems(
+    presets: &mut [load::Preset],
+    preset_chart: &[Option<usize>],
+    charts: &[load::Chart],
+    root: &std::path::Path,
+) {
+    let mut groups: HashMap<(Option<usize>, String), Vec<usize>> = HashMap::new();
+    for (i, p) in presets.iter().enumerate() {
+        groups
+            .entry((preset_chart[i], p.stem.clone()))
+            .or_default()
+            .push(i);
+    }
+    for ((chart, _), members) in groups {
+        if members.len() < 2 {
+            continue;
+        }
+        let base = chart.map(|c| charts[c].dir.as_path()).unwrap_or(root);
+        for i in members {
+            let p = &mut presets[i];
+            let below = p.source.path.strip_prefix(base).unwrap_or(&p.source.path);
+            let rel = load::rel_path(std::path::Path::new(""), &below.with_extension(""));
+            p.stem = rel.replace('/', "-");
+        }
+    }
 }

@@ -414,7 +414,7 @@ pub const DEFAULT_OPEN_NAMESPACES: &[&str] = &[
     "spark.plugins.internal.conf.*",
     "spark.sql.streaming.stateStore.rocksdb.*",
     // Plugins and `spark.sql.extensions` providers: RAPIDS, Iceberg, Delta, Hudi, Sedona, Kyuubi,
-    // Gluten, Comet, OpenLineage, DataHub and the common connectors.
+    // Gluten, Comet, OpenLineage, DataHub, remote shuffle services and the common connectors.
     "spark.rapids.*",
     "spark.sql.iceberg.*",
     "spark.databricks.delta.*",
@@ -426,6 +426,9 @@ pub const DEFAULT_OPEN_NAMESPACES: &[&str] = &[
     "spark.comet.*",
     "spark.openlineage.*",
     "spark.datahub.*",
+    // Remote shuffle services: Apache Celeborn's client, Apache Uniffle's client.
+    "spark.celeborn.*",
+    "spark.rss.*",
     "spark.cassandra.*",
     "spark.mongodb.*",
     "spark.es.*",

@@ -59,3 +59,22 @@ fn adopted_repository_is_clean_then_every_rule_family_fires() {
         "{found:?}"
     );
 }
+
+#[test]
+fn same_named_presets_in_different_directories_get_their_own_pages() {
+    // `environments/dev/values.yaml` and `environments/prod/values.yaml` of one chart: no
+    // url-conflict (the fixture is clean above), one page each named by the directory, and the
+    // Celeborn client's `spark.celeborn.*` properties are an open namespace.
+    let site = build_fixture("adopted");
+    for env in ["dev", "prod"] {
+        let page = read_page(
+            &site.out,
+            &format!("/presets/demo/environments-{env}-values/"),
+        );
+        assert!(page.contains("values.yaml"), "{env}: {page}");
+    }
+    let prod = read_page(&site.out, "/presets/demo/environments-prod-values/");
+    assert!(prod.contains("spark.celeborn.master.endpoints"), "{prod}");
+    // The preset whose stem is unique keeps its URL.
+    read_page(&site.out, "/presets/demo/values-scenario-basic/");
+}

@@ -61,14 +61,18 @@ fn without_templates_the_chart_is_values_yaml_only() {
 
 #[test]
 fn a_template_from_an_unvendored_dependency_silences_unread() {
-    // `include "common.names.fullname" .` hands the root context to a named template this
-    // repository does not hold: what it reads is unknown, so no key is called unread. Unknown
-    // keys are still errors.
+    // `include "common.names.fullname" .` hands the root context to a named template of the
+    // `common` dependency, which Chart.yaml lists but nobody fetched: what it reads is unknown,
+    // so no key is called unread. Unknown keys are still errors.
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&fixture("check-values-templates"), tmp.path());
     append(
         &tmp.path().join(CHART).join("templates/configmap.yaml"),
         "  name2: {{ include \"common.names.fullname\" . }}\n",
+    );
+    append(
+        &tmp.path().join(CHART).join("Chart.yaml"),
+        "  - name: common\n    version: 2.0.0\n    repository: oci://registry.example/charts\n",
     );
     let all = findings_of(tmp.path(), CODES);
     assert!(
@@ -250,5 +254,37 @@ fn a_corrupt_package_is_reported_where_it_lies() {
     assert!(
         f.message.contains("cannot read the packaged chart"),
         "{f:?}"
+    );
+}
+
+#[test]
+fn a_template_defined_nowhere_does_not_silence_unread() {
+    // A named template no source defines and whose prefix names no missing dependency (here an
+    // unfetched `grafana` is listed, but the template is `spark-operator.labels`): it exists
+    // nowhere, reads nothing, and every unread key is still reported.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("check-values-templates"), tmp.path());
+    let chart = tmp.path().join(CHART);
+    append(
+        &chart.join("templates/configmap.yaml"),
+        "  labels2: {{ include \"spark-operator.labels\" . }}\n",
+    );
+    append(
+        &chart.join("Chart.yaml"),
+        "  - name: grafana\n    version: 8.x.x\n    repository: https://grafana.example/charts\n    condition: grafana.enabled\n",
+    );
+    let all = findings_of(tmp.path(), CODES);
+    let file = format!("{CHART}/values-scenario-unread.yaml");
+    find(&all, "values-unread-key", &file, 3, 3);
+    find(&all, "values-unread-key", &file, 5, 3);
+    // `grafana.fullname` would come from the unfetched dependency: silence again.
+    append(
+        &chart.join("templates/configmap.yaml"),
+        "  name3: {{ include \"grafana.fullname\" . }}\n",
+    );
+    let all = findings_of(tmp.path(), CODES);
+    assert!(
+        all.iter().all(|f| f.code != "values-unread-key"),
+        "{all:#?}"
     );
 }

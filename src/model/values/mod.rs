@@ -191,18 +191,32 @@ impl TemplateReads {
                 .iter()
                 .filter_map(|d| d.condition.as_deref())
                 .collect();
-            // Every vendored descendant's templates, for their named templates.
+            // Every vendored descendant's templates, for their named templates; the
+            // dependencies found nowhere, whose named templates are unknown.
             let mut seen = vec![id];
-            let mut queue: Vec<ChartId> = deps.of(id).iter().filter_map(|d| d.chart).collect();
-            while let Some(sub) = queue.pop() {
-                if seen.contains(&sub) {
-                    continue;
+            let mut queue = vec![id];
+            while let Some(at) = queue.pop() {
+                if at != id {
+                    if let Some(t) = &chart(at).templates {
+                        sources.helpers.extend(t.iter().map(|f| f.text.as_str()));
+                    }
                 }
-                seen.push(sub);
-                if let Some(t) = &chart(sub).templates {
-                    sources.helpers.extend(t.iter().map(|f| f.text.as_str()));
+                for (dep, meta) in deps
+                    .of(at)
+                    .iter()
+                    .zip(chart(at).dependencies.iter().filter(|d| !d.name.is_empty()))
+                {
+                    match dep.chart {
+                        Some(sub) if !seen.contains(&sub) => {
+                            seen.push(sub);
+                            queue.push(sub);
+                        }
+                        Some(_) => {}
+                        None => sources
+                            .missing
+                            .extend([dep.key.as_str(), meta.name.as_str()]),
+                    }
                 }
-                queue.extend(deps.of(sub).iter().filter_map(|d| d.chart));
             }
             Some(Reads::scan(&sources))
         };

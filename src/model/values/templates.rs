@@ -35,6 +35,9 @@ pub struct Sources<'t> {
     pub helpers: Vec<&'t str>,
     /// Chart.yaml dependency conditions (values paths, comma-separated), which Helm reads.
     pub conditions: Vec<&'t str>,
+    /// The names (and aliases) of dependencies, of the chart or of a vendored subchart, that are
+    /// neither vendored nor packaged: a named template no source defines may come from one.
+    pub missing: Vec<&'t str>,
 }
 
 /// The tree below a key no template reads.
@@ -47,7 +50,10 @@ pub static NOTHING_READ: Reads = Reads {
 impl Reads {
     /// Scans a chart's templates.
     pub fn scan(sources: &Sources) -> Reads {
-        let mut scan = Scan::default();
+        let mut scan = Scan {
+            missing: sources.missing.iter().map(|m| normalise(m)).collect(),
+            ..Scan::default()
+        };
         for text in &sources.helpers {
             scan.split_defines(actions(text));
         }
@@ -353,6 +359,36 @@ struct Scan {
     defines: HashMap<String, Vec<Vec<Tok>>>,
     /// Define scans done (name, dot), so recursion ends.
     done: HashSet<(String, Dot)>,
+    /// [`Sources::missing`], normalised.
+    missing: Vec<String>,
+}
+
+/// A chart or template-name prefix compared loosely: lowercase letters and digits only
+/// (`spark-base` and `sparkBase` are one).
+fn normalise(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl Scan {
+    /// Whether the named template `name`, defined by no source here, may come from a dependency
+    /// that is not vendored: Helm charts prefix their named templates with their own name
+    /// (`grafana.fullname`, `common.names.fullname` from the `common` library), so an undefined
+    /// template whose prefix names no missing dependency is defined nowhere (Helm fails on it
+    /// if it runs) and reads nothing. A name without a prefix may come from any of them.
+    fn from_missing_dependency(&self, name: &str) -> bool {
+        let Some((prefix, _)) = name.split_once('.') else {
+            return !self.missing.is_empty();
+        };
+        let prefix = normalise(prefix);
+        !prefix.is_empty()
+            && self
+                .missing
+                .iter()
+                .any(|m| m.starts_with(&prefix) || prefix.starts_with(m.as_str()))
+    }
 }
 
 struct Scope {
@@ -635,7 +671,9 @@ impl Scan {
                     Some(Operand::Str(n)) => Some(n.clone()),
                     _ => None,
                 };
-                if name.as_ref().is_some_and(|n| !self.defines.contains_key(n)) {
+                if name.as_ref().is_some_and(|n| {
+                    !self.defines.contains_key(n) && self.from_missing_dependency(n)
+                }) {
                     // A named template from a dependency that is not vendored: it may read any
                     // value it is given, the root context included.
                     self.reads.opaque = true;
@@ -729,6 +767,7 @@ mod tests {
                 r#"{{ define "sub.name" }}{{ .Values.nameOverride }}{{ end }}{{ .Values.subOnly }}"#,
             ],
             conditions: vec!["sub.enabled"],
+            missing: vec!["common"],
         })
     }
 
@@ -811,6 +850,11 @@ name: {{ $.Values.name | quote }}
         let r = scan(&[r#"{{ include "common.names.fullname" . }}{{ .Values.a }}"#]);
         assert!(r.is_opaque());
         assert_eq!(state(&r, "a"), "read");
+        // Defined nowhere, and no missing dependency is called `spark-operator`: reads nothing.
+        let r = scan(&[r#"{{ include "spark-operator.labels" . }}{{ .Values.a }}"#]);
+        assert!(!r.is_opaque());
+        // No prefix: it may come from the missing `common`.
+        assert!(scan(&[r#"{{ include "labels" . }}"#]).is_opaque());
     }
 
     #[test]
