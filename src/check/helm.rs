@@ -249,6 +249,8 @@ struct SetPair {
     key: Vec<WChar>,
     /// The value as written.
     value: String,
+    /// Whether an `=` follows the key (Helm fails on a part without one).
+    assigned: bool,
 }
 
 /// Splits a `--set` value into pairs as Helm does: pairs are separated by unescaped commas
@@ -309,7 +311,8 @@ fn parse_set(v: &[WChar], flag: &str) -> Vec<SetPair> {
         }
         let key = v[key_start..i].to_vec();
         let mut value = String::new();
-        if i < n && v[i].c == '=' {
+        let assigned = i < n && v[i].c == '=';
+        if assigned {
             i += 1;
             let vstart = i;
             if flag == "set-literal" {
@@ -346,7 +349,12 @@ fn parse_set(v: &[WChar], flag: &str) -> Vec<SetPair> {
             value = text_of(&v[vstart.min(n)..i.min(n)]);
         }
         if !key.is_empty() {
-            pairs.push(SetPair { segs, key, value });
+            pairs.push(SetPair {
+                segs,
+                key,
+                value,
+                assigned,
+            });
         }
         // Skip to after the next separating comma.
         while i < n && v[i].c != ',' {
@@ -355,6 +363,11 @@ fn parse_set(v: &[WChar], flag: &str) -> Vec<SetPair> {
         i += 1;
     }
     pairs
+}
+
+/// Whether a flag's value holds several comma-separated `key=value` parts.
+fn pairs_split_on_commas(flag: &str) -> bool {
+    matches!(flag, "set" | "set-string" | "set-file")
 }
 
 /// `a.b\.c[0]`: a path written back as a `--set` key.
@@ -629,6 +642,17 @@ fn set_key(iface: &Interface, flag: &str, pair: &SetPair) -> Option<Issue> {
     }
     let (line, col) = pair.key.first().map(|c| (c.line, c.col))?;
     let written = text_of(&pair.key);
+    if !pair.assigned && pairs_split_on_commas(flag) {
+        return Some(Issue {
+            code: Code::HelmSetUnknownKey,
+            line,
+            col,
+            message: format!(
+                "`--{flag}` part `{written}` has no `=`: Helm splits `--{flag}` at unescaped commas, so a comma inside the previous value starts this part, and helm fails with `key \"{written}\" has no value`"
+            ),
+            help: "escape each comma inside a value as `\\,` (`--set a=x\\,y`), use a list (`--set a={x,y}`), or pass the value in a values file".into(),
+        });
+    }
     let chart = &iface.chart().name;
     let mut node = iface.root();
     for (i, seg) in pair.segs.iter().enumerate() {
@@ -840,6 +864,10 @@ mod tests {
         assert_eq!(segs[4], vec![k("m")]);
         assert_eq!(p[3].key[0].col, 34);
         assert_eq!(p[4].key[0].col, 42);
+        assert!(p.iter().all(|p| p.assigned));
+        let bare = parse_set(&wchars("a=x:1,y:2"), "set");
+        assert_eq!(bare.len(), 2);
+        assert!(bare[0].assigned && !bare[1].assigned);
         let j = parse_set(&wchars("a={\"x\":1,\"y\":[1,2]},b=2"), "set-json");
         assert_eq!(j.len(), 2);
         assert_eq!(j[1].segs, vec![k("b")]);

@@ -78,3 +78,27 @@ fn same_named_presets_in_different_directories_get_their_own_pages() {
     // The preset whose stem is unique keeps its URL.
     read_page(&site.out, "/presets/demo/values-scenario-basic/");
 }
+
+#[test]
+fn a_comma_inside_a_set_value_is_reported_as_helm_reads_it() {
+    // `--set k="a:1,b:2"`: the shell drops the quotes and Helm splits at the comma, so `b:2` is
+    // a part without `=` and `helm` fails ("key has no value").
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("adopted"), dir.path());
+    let recipe = dir.path().join("docs/recipes/troubleshoot/driver-host.md");
+    edit(
+        &recipe,
+        "--set connect.driver.host=<release-name>-connect",
+        "--set connect.driver.host=\"demo-connect:15002,demo-connect-2:15002\"",
+    );
+    let checked = check_json(dir.path(), &[]);
+    let f = find(
+        &checked.findings,
+        "helm-set-unknown-key",
+        "docs/recipes/troubleshoot/driver-host.md",
+        25,
+        49,
+    );
+    assert!(f.message.contains("has no `=`"), "{f:?}");
+    assert!(f.help.contains("\\,"), "{f:?}");
+}
