@@ -88,6 +88,9 @@ const ADOPTED_PAGES: &[&str] = &[
     "/issues/issue-003/",
     "/presets/",
     "/presets/demo/values-scenario-basic/",
+    // Two `environments/<env>/values.yaml`: named by their directory.
+    "/presets/demo/environments-dev-values/",
+    "/presets/demo/environments-prod-values/",
     "/quickref/",
     // The Spark property reference, one page per line the pages and presets declare.
     "/properties/",
