@@ -43,6 +43,7 @@ impl Harness {
     pub fn shared() -> &'static Harness {
         static SHARED: std::sync::OnceLock<Harness> = std::sync::OnceLock::new();
         SHARED.get_or_init(|| {
+            crate::check::shell::quiet_parser_panics();
             let root = concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/tests/fixtures/check-values-templates"

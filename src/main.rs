@@ -413,6 +413,7 @@ struct ServeArgs {
 }
 
 fn main() -> ExitCode {
+    spark_docs::check::shell::quiet_parser_panics();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -38,6 +38,7 @@ use crate::check::codes::Code;
 mod brush_gaps;
 mod console;
 mod parse;
+pub use parse::quiet_parser_panics;
 pub(crate) mod placeholders;
 mod program;
 mod scanner;

@@ -378,7 +378,7 @@ impl Scan {
     /// (`grafana.fullname`, `common.names.fullname` from the `common` library), so an undefined
     /// template whose prefix names no missing dependency is defined nowhere (Helm fails on it
     /// if it runs) and reads nothing. A name without a prefix may come from any of them.
-    fn from_missing_dependency(&self, name: &str) -> bool {
+    fn defined_by_missing_dependency(&self, name: &str) -> bool {
         let Some((prefix, _)) = name.split_once('.') else {
             return !self.missing.is_empty();
         };
@@ -672,7 +672,7 @@ impl Scan {
                     _ => None,
                 };
                 if name.as_ref().is_some_and(|n| {
-                    !self.defines.contains_key(n) && self.from_missing_dependency(n)
+                    !self.defines.contains_key(n) && self.defined_by_missing_dependency(n)
                 }) {
                     // A named template from a dependency that is not vendored: it may read any
                     // value it is given, the root context included.
