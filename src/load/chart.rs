@@ -6,7 +6,7 @@
 //! problems are reported with the rest of the load findings.
 
 use super::packed_chart::{read_archive, Packed};
-use super::{decode_source, read_source, SourceFile, MAX_FILE_BYTES};
+use super::{decode_source, read_bytes, read_source, SourceFile};
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use serde::Deserialize;
@@ -336,16 +336,8 @@ fn packaged_charts(
             paths.sort();
             for path in paths {
                 let rel = super::rel_path(root, &path);
-                let bytes = match std::fs::metadata(&path) {
-                    Ok(m) if m.len() > MAX_FILE_BYTES => Err(format!(
-                        "file is {} bytes; the limit is {MAX_FILE_BYTES}",
-                        m.len()
-                    )),
-                    _ => std::fs::read(&path).map_err(|e| format!("cannot read: {e}")),
-                };
-                match bytes {
-                    Ok(b) => archives.push((rel, b)),
-                    Err(msg) => findings.push(Finding::error(Code::ChartInvalid, &rel, 0, 0, msg)),
+                if let Some(bytes) = read_bytes(&path, &rel, findings) {
+                    archives.push((rel, bytes));
                 }
             }
         }

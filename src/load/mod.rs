@@ -171,12 +171,19 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 /// Reads one file as UTF-8 text; unreadable, huge or non-UTF-8 files become findings.
 pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Option<SourceFile> {
     let rel = rel_path(root, path);
+    let bytes = read_bytes(path, &rel, findings)?;
+    decode_source(path.to_path_buf(), rel, bytes, findings)
+}
+
+/// Reads a file's bytes (`rel` is where findings place it); a file over [`MAX_FILE_BYTES`] or one
+/// that cannot be read becomes a finding.
+pub fn read_bytes(path: &Path, rel: &str, findings: &mut Vec<Finding>) -> Option<Vec<u8>> {
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
             findings.push(
                 Finding::error(
                     Code::FileTooLarge,
-                    &rel,
+                    rel,
                     0,
                     0,
                     format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", m.len()),
@@ -189,7 +196,7 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
         Err(e) => {
             findings.push(Finding::error(
                 Code::FileUnreadable,
-                &rel,
+                rel,
                 0,
                 0,
                 format!("cannot read: {e}"),
@@ -197,20 +204,19 @@ pub fn read_source(root: &Path, path: &Path, findings: &mut Vec<Finding>) -> Opt
             return None;
         }
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    match std::fs::read(path) {
+        Ok(b) => Some(b),
         Err(e) => {
             findings.push(Finding::error(
                 Code::FileUnreadable,
-                &rel,
+                rel,
                 0,
                 0,
                 format!("cannot read: {e}"),
             ));
-            return None;
+            None
         }
-    };
-    decode_source(path.to_path_buf(), rel, bytes, findings)
+    }
 }
 
 /// A source file from its bytes (read from disk or from an archive): UTF-8 text without a

@@ -16,6 +16,9 @@ const CODES: &[&str] = &[
 ];
 
 const CHART: &str = "charts/app";
+/// A `common` library chart dependency (version 2.0.0), as Chart.yaml list-item lines.
+const COMMON_DEPENDENCY: &str =
+    "name: common\n    version: 2.0.0\n    repository: oci://registry.example/charts";
 const INSTALL: &str = "content/recipes/deploy/install.md";
 const TUNE: &str = "content/recipes/deploy/tune.md";
 
@@ -25,6 +28,21 @@ fn fixture_findings() -> Vec<Finding> {
 
 fn in_file<'a>(all: &'a [Finding], file: &str) -> Vec<&'a Finding> {
     all.iter().filter(|f| f.file == file).collect()
+}
+
+/// The fixture in a temporary directory, its chart's configmap including the named template
+/// `template` (under `key`) and its Chart.yaml listing one more dependency, given as the YAML
+/// lines of its list item after `- `.
+fn fixture_including(key: &str, template: &str, dependency: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("check-values-templates"), tmp.path());
+    let chart = tmp.path().join(CHART);
+    append(
+        &chart.join("templates/configmap.yaml"),
+        &format!("  {key}: {{{{ include \"{template}\" . }}}}\n"),
+    );
+    append(&chart.join("Chart.yaml"), &format!("  - {dependency}\n"));
+    tmp
 }
 
 #[test]
@@ -64,16 +82,7 @@ fn a_template_from_an_unvendored_dependency_silences_unread() {
     // `include "common.names.fullname" .` hands the root context to a named template of the
     // `common` dependency, which Chart.yaml lists but nobody fetched: what it reads is unknown,
     // so no key is called unread. Unknown keys are still errors.
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("check-values-templates"), tmp.path());
-    append(
-        &tmp.path().join(CHART).join("templates/configmap.yaml"),
-        "  name2: {{ include \"common.names.fullname\" . }}\n",
-    );
-    append(
-        &tmp.path().join(CHART).join("Chart.yaml"),
-        "  - name: common\n    version: 2.0.0\n    repository: oci://registry.example/charts\n",
-    );
+    let tmp = fixture_including("name2", "common.names.fullname", COMMON_DEPENDENCY);
     let all = findings_of(tmp.path(), CODES);
     assert!(
         all.iter().all(|f| f.code != "values-unread-key"),
@@ -196,17 +205,8 @@ fn a_packaged_library_chart_supplies_its_named_templates() {
     // With the package read, what the define reads is known, so unread keys are reported again.
     // Two versions are packaged: the one Chart.yaml asks for (2.0.0) is the one read — 1.0.0's
     // define hands all of .Values to toYaml, which would hide every unread key.
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("check-values-templates"), tmp.path());
+    let tmp = fixture_including("name2", "common.names.fullname", COMMON_DEPENDENCY);
     let chart = tmp.path().join(CHART);
-    append(
-        &chart.join("templates/configmap.yaml"),
-        "  name2: {{ include \"common.names.fullname\" . }}\n",
-    );
-    append(
-        &chart.join("Chart.yaml"),
-        "  - name: common\n    version: 2.0.0\n    repository: oci://registry.example/charts\n",
-    );
     for (version, body) in [
         ("1.0.0", "{{ toYaml .Values }}"),
         (
@@ -262,17 +262,12 @@ fn a_template_defined_nowhere_does_not_silence_unread() {
     // A named template no source defines and whose prefix names no missing dependency (here an
     // unfetched `grafana` is listed, but the template is `spark-operator.labels`): it exists
     // nowhere, reads nothing, and every unread key is still reported.
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("check-values-templates"), tmp.path());
+    let tmp = fixture_including(
+        "labels2",
+        "spark-operator.labels",
+        "name: grafana\n    version: 8.x.x\n    repository: https://grafana.example/charts\n    condition: grafana.enabled",
+    );
     let chart = tmp.path().join(CHART);
-    append(
-        &chart.join("templates/configmap.yaml"),
-        "  labels2: {{ include \"spark-operator.labels\" . }}\n",
-    );
-    append(
-        &chart.join("Chart.yaml"),
-        "  - name: grafana\n    version: 8.x.x\n    repository: https://grafana.example/charts\n    condition: grafana.enabled\n",
-    );
     let all = findings_of(tmp.path(), CODES);
     let file = format!("{CHART}/values-scenario-unread.yaml");
     find(&all, "values-unread-key", &file, 3, 3);

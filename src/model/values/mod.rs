@@ -106,6 +106,8 @@ pub enum ChartId {
 pub struct Dependency {
     /// The alias, else the name, from Chart.yaml.
     pub key: String,
+    /// The name from Chart.yaml.
+    pub name: String,
     /// The vendored subchart (`<chart>/charts/<name>/`), when present.
     pub chart: Option<ChartId>,
 }
@@ -142,6 +144,7 @@ impl Dependencies {
                         .clone()
                         .filter(|a| !a.is_empty())
                         .unwrap_or_else(|| d.name.clone()),
+                    name: d.name.clone(),
                     chart: find(&crate::load::chart::dependency_dir(chart, d)),
                 })
                 .collect()
@@ -201,11 +204,7 @@ impl TemplateReads {
                         sources.helpers.extend(t.iter().map(|f| f.text.as_str()));
                     }
                 }
-                for (dep, meta) in deps
-                    .of(at)
-                    .iter()
-                    .zip(chart(at).dependencies.iter().filter(|d| !d.name.is_empty()))
-                {
+                for dep in deps.of(at) {
                     match dep.chart {
                         Some(sub) if !seen.contains(&sub) => {
                             seen.push(sub);
@@ -214,7 +213,7 @@ impl TemplateReads {
                         Some(_) => {}
                         None => sources
                             .missing
-                            .extend([dep.key.as_str(), meta.name.as_str()]),
+                            .extend([dep.key.as_str(), dep.name.as_str()]),
                     }
                 }
             }
