@@ -131,84 +131,86 @@ pub fn render_pages(
     findings: &[Finding],
     show_findings: bool,
 ) -> Result<render::Output, BuildError> {
+    let (files, _) = render_pages_into(site, findings, show_findings, &|_, _, _| {}, None)?;
+    Ok(files)
+}
+
+/// [`render_pages`] that hands each content page, post-processed, to `on_content` (with its
+/// position in [`model::Site::all_pages`]) as soon as it is rendered, and with a `staging` writes
+/// it there at once instead of keeping it: pages stream to disk while the rest renders. Returns
+/// the files kept and how many pages were streamed.
+fn render_pages_into(
+    site: &model::Site,
+    findings: &[Finding],
+    show_findings: bool,
+    on_content: &(dyn Fn(usize, model::PageRef, &str) + Sync),
+    staging: Option<&write::Staging>,
+) -> Rendered {
     let theme = render::Theme::load(&site.config)?;
-    let (pages, mut files) = render::render_site(site, &theme, findings, show_findings)?;
     let base_path = site.config.base_path();
     let cat = model::spark_catalog::catalog();
     let links = model::properties::PropertyLinks::new(cat, &site.spark_lines(cat));
+    let post = |page: &render::Page| -> Result<String, render::ThemeError> {
+        let props = post::Properties {
+            links: &links,
+            lines: &page.spark_lines,
+        };
+        post::rewrite(&page.html, &base_path, Some(props))
+            .map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))
+    };
+    let streamed = std::sync::atomic::AtomicUsize::new(0);
+    let finish = |position: usize, r: model::PageRef, page: render::Page| {
+        let html = post(&page)?;
+        drop(page);
+        on_content(position, r, &html);
+        let path = render::output_path(&site.url(r));
+        match staging {
+            Some(staging) => {
+                staging.write_file(&path, html.as_bytes())?;
+                streamed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok(None)
+            }
+            None => Ok(Some((path, html.into_bytes()))),
+        }
+    };
+    let (pages, mut files) =
+        render::render_site::<BuildError>(site, &theme, findings, show_findings, &finish)?;
     use rayon::prelude::*;
     // Each page's pre-rewrite HTML is dropped as soon as it is rewritten.
     let rewritten: Vec<(String, Vec<u8>)> = pages
         .into_par_iter()
         .map(|page| {
-            let props = post::Properties {
-                links: &links,
-                lines: &page.spark_lines,
-            };
-            let html = post::rewrite(&page.html, &base_path, Some(props))
-                .map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))?;
+            let html = post(&page)?;
             Ok((render::output_path(&page.url), html.into_bytes()))
         })
         .collect::<Result<_, render::ThemeError>>()?;
     files.extend(rewritten);
-    Ok(files)
+    Ok((files, streamed.into_inner()))
 }
 
 /// Adds the outputs made from the whole rendered site: the search index (feature `search`) and
-/// the quick-reference card PDF (feature `pdf`). Returns the card's findings (a card that had to
-/// drop entries warns).
+/// the quick-reference card PDF (feature `pdf`), made at the same time on two threads. Returns
+/// the card's findings (a card that had to drop entries warns). `serve` calls this after the
+/// reload; `build` makes both while it renders (see [`run`]).
+#[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_variables))]
 pub fn render_site_wide(
     site: &model::Site,
     files: &mut render::Output,
 ) -> Result<Vec<Finding>, BuildError> {
-    let mut added = render::Output::new();
-    let (findings, _) = render_site_wide_timed(site, files, &mut added)?;
-    files.extend(added);
-    Ok(findings)
-}
-
-/// Milliseconds each site-wide output took; they are made at the same time, on two threads.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SiteWideTimings {
-    pub search: u128,
-    pub card: u128,
-}
-
-/// [`render_site_wide`] with the time of each output, leaving the rendered `files` alone (they
-/// may be written to disk meanwhile) and putting the new outputs into `added`. The card does not
-/// read the rendered files, so it is typeset on a thread of its own while the search index is
-/// built.
-#[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_variables))]
-pub fn render_site_wide_timed(
-    site: &model::Site,
-    files: &render::Output,
-    added: &mut render::Output,
-) -> Result<(Vec<Finding>, SiteWideTimings), BuildError> {
     #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
     let mut findings = Vec::new();
     #[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_mut))]
-    let mut timings = SiteWideTimings::default();
+    let mut added = render::Output::new();
     std::thread::scope(|scope| -> Result<(), BuildError> {
         #[cfg(feature = "pdf")]
-        let card = scope.spawn(|| {
-            let t = Instant::now();
-            let mut card_files = render::Output::new();
-            let found = pdf::quickref(site, &mut card_files);
-            (found, card_files, t.elapsed().as_millis())
-        });
+        let card = scope.spawn(|| card(site));
         #[cfg(feature = "search")]
-        {
-            let t = Instant::now();
-            let indexed = search::index_into(site, files, added).map_err(render::ThemeError);
-            timings.search = t.elapsed().as_millis();
-            indexed?;
-        }
+        search::index_into(site, files, &mut added).map_err(render::ThemeError)?;
         #[cfg(feature = "pdf")]
         {
-            let (found, card_files, millis) = card
+            let (found, card_files, _) = card
                 .join()
                 .map_err(|_| render::ThemeError("the quick-reference card panicked".into()))?;
-            timings.card = millis;
             findings.extend(found?);
             added.extend(card_files);
         }
@@ -216,8 +218,32 @@ pub fn render_site_wide_timed(
         let _ = scope;
         Ok(())
     })?;
+    files.extend(added);
     check::apply_settings(site, &mut findings);
-    Ok((findings, timings))
+    Ok(findings)
+}
+
+/// The quick-reference card, its findings and how long it took.
+#[cfg(feature = "pdf")]
+fn card(
+    site: &model::Site,
+) -> (
+    Result<Vec<Finding>, render::ThemeError>,
+    render::Output,
+    u128,
+) {
+    let t = Instant::now();
+    let mut files = render::Output::new();
+    let found = pdf::quickref(site, &mut files);
+    (found, files, t.elapsed().as_millis())
+}
+
+/// Milliseconds each site-wide output took, each on its own thread from the start of rendering
+/// (the search index is fed pages as they are rendered).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SiteWideTimings {
+    pub search: u128,
+    pub card: u128,
 }
 
 /// What [`run`] does when the checks report errors, and when it makes the site-wide outputs.
@@ -258,12 +284,12 @@ pub enum SiteWide {
 pub struct Timings {
     pub load: u128,
     pub check: u128,
-    /// Pages and post-processing.
+    /// Pages and post-processing (the search index is fed meanwhile).
     pub render: u128,
     /// The search index and the quick-reference card (features `search`, `pdf`), when they
-    /// were made as part of this build: wall time of both, made at the same time.
+    /// were made as part of this build: what was left of them after rendering, wall time.
     pub site_wide: u128,
-    /// Each of the two site-wide outputs on its own thread.
+    /// Each of the two site-wide outputs on its own thread, from the start of rendering.
     pub site_wide_parts: SiteWideTimings,
     pub total: u128,
 }
@@ -275,8 +301,11 @@ pub struct Staged {
     pub findings: Vec<Finding>,
     /// Whether the findings hold an error: the build fails.
     pub failed: bool,
-    /// The rendered files; `None` when the errors stopped the build before rendering.
+    /// The rendered files; `None` when the errors stopped the build before rendering. Pages
+    /// streamed to disk (see [`build`]) are not in it.
     pub output: Option<Result<render::Output, BuildError>>,
+    /// How many content pages were written to disk as they were rendered.
+    pub streamed: usize,
     /// The site-wide stage's findings (a card that had to drop entries warns).
     pub site_wide_findings: Vec<Finding>,
     /// Whether the site-wide outputs are still to be made (see [`SiteWide::DeferWhenClean`]).
@@ -288,6 +317,21 @@ pub struct Staged {
 /// stop the build, render, post-process, and make the site-wide outputs. Configuration errors
 /// stop it (the `Err`); theme errors end up in `output`.
 pub fn run(opts: &BuildOptions, mode: Mode) -> Result<Staged, BuildError> {
+    run_into(opts, mode, |_| Ok(None)).map(|(staged, _)| staged)
+}
+
+/// [`run`] that, once the checks let the build go on, may open a [`write::Staging`] (`build`):
+/// the content pages are then written into it as they are rendered instead of being kept in
+/// [`Staged::output`].
+///
+/// When the site-wide outputs are made now, they are made while the pages render: the card is
+/// typeset on a thread of its own (it does not read the pages) and the search index is fed each
+/// page as soon as it is post-processed (Pagefind indexes one page at a time, on its own thread).
+fn run_into(
+    opts: &BuildOptions,
+    mode: Mode,
+    open: impl FnOnce(&model::Site) -> Result<Option<write::Staging>, BuildError>,
+) -> Result<(Staged, Option<write::Staging>), BuildError> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let site = load_site(opts)?;
@@ -302,48 +346,128 @@ pub fn run(opts: &BuildOptions, mode: Mode) -> Result<Staged, BuildError> {
         findings,
         failed,
         output: None,
+        streamed: 0,
         site_wide_findings: Vec::new(),
         site_wide_pending: false,
         timings,
     };
     if failed && mode.on_errors == OnErrors::Stop {
         staged.timings.total = started.elapsed().as_millis();
-        return Ok(staged);
+        return Ok((staged, None));
     }
-    let t = Instant::now();
+    let staging = open(&staged.site)?;
     let show_findings = match mode.on_errors {
         OnErrors::KeepGoing => true,
         OnErrors::Fallback => failed,
         OnErrors::Stop => false,
     };
-    let rendered = render_pages(&staged.site, &staged.findings, show_findings);
-    staged.timings.render = t.elapsed().as_millis();
     let defer = mode.site_wide == SiteWide::DeferWhenClean && !failed;
-    staged.output = Some(match rendered {
-        Ok(files) if defer => {
-            staged.site_wide_pending = true;
+    let site = &staged.site;
+    let findings = &staged.findings;
+    let t = Instant::now();
+    let (rendered, site_wide, render_ms) = if defer {
+        let rendered = render_pages_into(
+            site,
+            findings,
+            show_findings,
+            &|_, _, _| {},
+            staging.as_ref(),
+        );
+        (rendered, None, t.elapsed().as_millis())
+    } else {
+        let (rendered, site_wide, render_ms) =
+            render_with_site_wide(site, findings, show_findings, staging.as_ref());
+        (rendered, Some(site_wide), render_ms)
+    };
+    staged.timings.render = render_ms;
+    staged.site_wide_pending = defer;
+    staged.output = Some(match (rendered, site_wide) {
+        (Ok((files, streamed)), None) => {
+            staged.streamed = streamed;
             Ok(files)
         }
-        Ok(mut files) => {
-            let t = Instant::now();
-            let mut added = render::Output::new();
-            let site_wide = render_site_wide_timed(&staged.site, &files, &mut added);
-            staged.timings.site_wide = t.elapsed().as_millis();
-            site_wide.map(|(f, parts)| {
-                staged.site_wide_findings = f;
-                staged.timings.site_wide_parts = parts;
-                files.extend(added);
-                files
-            })
+        (Ok((mut files, streamed)), Some(Ok((added, found, parts)))) => {
+            staged.streamed = streamed;
+            staged.site_wide_findings = found;
+            staged.timings.site_wide = t.elapsed().as_millis() - render_ms;
+            staged.timings.site_wide_parts = parts;
+            files.extend(added);
+            Ok(files)
         }
-        Err(e) => Err(e),
+        (Err(e), _) | (_, Some(Err(e))) => Err(e),
     });
     staged.timings.total = started.elapsed().as_millis();
-    Ok(staged)
+    Ok((staged, staging))
 }
 
-/// The whole build: [`run`] (stopping on content errors unless `--keep-going`), then write
-/// atomically. The pages go to disk while the search index and the card are made from them.
+/// What [`render_with_site_wide`] made besides the pages: the site-wide files, the card's
+/// findings and the time of each part.
+type SiteWideDone = (render::Output, Vec<Finding>, SiteWideTimings);
+
+/// Pages rendered by [`render_pages_into`]: the files kept and how many were streamed to disk.
+type Rendered = Result<(render::Output, usize), BuildError>;
+
+/// Renders the pages while the card is typeset and the search index is built from the pages as
+/// they come. Returns the pages (see [`render_pages_into`]), the site-wide outputs and how long
+/// rendering took.
+#[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_variables))]
+fn render_with_site_wide(
+    site: &model::Site,
+    findings: &[Finding],
+    show_findings: bool,
+    staging: Option<&write::Staging>,
+) -> (Rendered, Result<SiteWideDone, BuildError>, u128) {
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        #[cfg(feature = "pdf")]
+        let card = scope.spawn(|| card(site));
+        #[cfg(not(feature = "pdf"))]
+        let _ = scope;
+        #[cfg(feature = "search")]
+        let indexer = search::Indexer::start(site, site.all_pages().len());
+        let on_content = |position: usize, r: model::PageRef, html: &str| {
+            #[cfg(feature = "search")]
+            indexer.add(position, search::prepare(site, r, html));
+        };
+        let rendered = render_pages_into(site, findings, show_findings, &on_content, staging);
+        let render_ms = started.elapsed().as_millis();
+        let site_wide = (|| -> Result<SiteWideDone, BuildError> {
+            #[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_mut))]
+            let mut added = render::Output::new();
+            #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
+            let mut found = Vec::new();
+            #[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_mut))]
+            let mut parts = SiteWideTimings::default();
+            #[cfg(feature = "search")]
+            {
+                // After a failed render the indexer lacks pages; its error is not the one to report.
+                if rendered.is_err() {
+                    return Ok((added, found, parts));
+                }
+                indexer
+                    .finish(site, &mut added)
+                    .map_err(render::ThemeError)?;
+                parts.search = started.elapsed().as_millis();
+            }
+            #[cfg(feature = "pdf")]
+            {
+                let (card_found, card_files, millis) = card
+                    .join()
+                    .map_err(|_| render::ThemeError("the quick-reference card panicked".into()))?;
+                parts.card = millis;
+                found.extend(card_found?);
+                added.extend(card_files);
+            }
+            check::apply_settings(site, &mut found);
+            Ok((added, found, parts))
+        })();
+        (rendered, site_wide, render_ms)
+    })
+}
+
+/// The whole build: [`run`] (stopping on content errors unless `--keep-going`), with the pages
+/// streamed into the new output as they are rendered, then the rest written and the new output
+/// swapped into place.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let on_errors = if opts.keep_going {
@@ -351,59 +475,48 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     } else {
         OnErrors::Stop
     };
-    let staged = run(
+    let out_of = |site: &model::Site| {
+        opts.out
+            .clone()
+            .unwrap_or_else(|| site.config.root.join("public"))
+    };
+    let (staged, staging) = run_into(
         opts,
         Mode {
             on_errors,
-            site_wide: SiteWide::DeferWhenClean,
+            site_wide: SiteWide::Now,
+        },
+        |site| {
+            let staging =
+                write::Staging::new(&out_of(site), &site.config.root, &site.config.source_dirs())?;
+            Ok(Some(staging))
         },
     )?;
+    let out = out_of(&staged.site);
     let Staged {
         site,
         mut findings,
         failed,
         output,
+        streamed,
         site_wide_findings,
-        site_wide_pending,
         mut timings,
+        ..
     } = staged;
     let root = site.config.root.clone();
-    let Some(files) = output else {
+    let (Some(files), Some(staging)) = (output, staging) else {
         return Err(BuildError::Content {
             root,
             findings,
             written: None,
         });
     };
-    let mut files = files?;
+    let files = files?;
     findings.extend(site_wide_findings);
-    let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     let writing = Instant::now();
-    let staging = write::Staging::new(&out, &root, &site.config.source_dirs())?;
-    if site_wide_pending {
-        let t = Instant::now();
-        let mut added = render::Output::new();
-        let (written, site_wide) = std::thread::scope(|scope| {
-            let writer = scope.spawn(|| staging.write(&files));
-            let site_wide = render_site_wide_timed(&site, &files, &mut added);
-            (writer.join(), site_wide)
-        });
-        let (site_wide_found, parts) = site_wide?;
-        written.map_err(|_| write::WriteError::Panicked)??;
-        timings.site_wide = t.elapsed().as_millis();
-        timings.site_wide_parts = parts;
-        findings.extend(site_wide_found);
-        staging.write(&added)?;
-        files.extend(added);
-    } else {
-        staging.write(&files)?;
-    }
+    staging.write(&files)?;
     staging.commit()?;
-    // The writing the site-wide stage did not hide.
-    let write_millis = writing
-        .elapsed()
-        .as_millis()
-        .saturating_sub(timings.site_wide);
+    let write_millis = writing.elapsed().as_millis();
     timings.total = started.elapsed().as_millis();
     if failed {
         return Err(BuildError::Content {
@@ -413,8 +526,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         });
     }
     Ok(BuildReport {
-        pages: files.keys().filter(|k| k.ends_with(".html")).count(),
-        files: files.len(),
+        pages: files.keys().filter(|k| k.ends_with(".html")).count() + streamed,
+        files: files.len() + streamed,
         out,
         root,
         findings,

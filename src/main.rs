@@ -8,6 +8,12 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: the build allocates and frees small strings by the
+/// million (parsing, highlighting, indexing), where glibc's malloc took about a fifth of the time.
+#[cfg(not(miri))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Build and check the operations knowledge of a team running Apache Spark on Kubernetes:
 /// recipes, incident write-ups (issues), Helm preset values files, notebooks and scripts.
 ///

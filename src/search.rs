@@ -46,8 +46,8 @@ const EXCLUDE: &[&str] = &[
     "[data-search-ignore]",
 ];
 
-/// One page to index: its URL and the HTML prepared for Pagefind.
-struct Doc {
+/// One page prepared for Pagefind (see [`prepare`]).
+pub struct Doc {
     url: String,
     html: String,
 }
@@ -121,56 +121,95 @@ pub fn index(site: &Site, files: &mut Output) -> Result<SearchStats, String> {
     Ok(stats)
 }
 
-/// [`index`] that leaves `files` alone (so they can be written to disk meanwhile) and puts the
-/// bundle and the signatures file into `into`.
+/// [`index`] that leaves `files` alone and puts the bundle and the signatures file into `into`:
+/// the index of a site rendered earlier (`serve` makes it after the reload).
 pub fn index_into(site: &Site, files: &Output, into: &mut Output) -> Result<SearchStats, String> {
-    let started = Instant::now();
+    use rayon::prelude::*;
     let pages: Vec<(PageRef, String)> = site
         .all_pages()
         .into_iter()
         .map(|r| (r, site.url(r)))
         .filter(|(_, url)| files.contains_key(&output_path(url)))
         .collect();
-    let language = language_code(&site.config.site.language);
-    let properties = property_records(site);
-    let property_count = properties.len();
-    // Pagefind is async. Run it on a current-thread runtime on a thread of its own, so `index`
-    // also works when the caller is already inside a tokio runtime (e.g. `serve`).
-    let prepare = |batch: &[(PageRef, String)]| -> Result<Vec<Doc>, String> {
-        use rayon::prelude::*;
-        batch
-            .par_iter()
-            .map(|(r, url)| {
-                let html = String::from_utf8_lossy(&files[&output_path(url)]);
-                annotate(&html, site, *r).map(|html| Doc {
-                    html,
-                    url: url.clone(),
-                })
-            })
-            .collect()
-    };
-    let bundle = std::thread::scope(|s| {
-        s.spawn(|| build_bundle(&pages, prepare, properties, &language))
-            .join()
-    })
-    .map_err(|_| "the search indexer panicked".to_string())??;
-    let mut stats = SearchStats {
-        pages: pages.len(),
-        properties: property_count,
-        ..SearchStats::default()
-    };
-    for (name, contents) in bundle {
-        stats.files += 1;
-        stats.bytes += contents.len();
-        into.insert(format!("{BUNDLE_DIR}/{name}"), contents);
-    }
-    into.insert(
-        SIGNATURES_FILE.into(),
-        crate::triage::signatures_json(site).into_bytes(),
-    );
-    stats.millis = started.elapsed().as_millis();
-    Ok(stats)
+    let indexer = Indexer::start(site, pages.len());
+    pages
+        .par_iter()
+        .enumerate()
+        .for_each(|(position, (r, url))| {
+            let html = String::from_utf8_lossy(&files[&output_path(url)]);
+            indexer.add(position, prepare(site, *r, &html));
+        });
+    indexer.finish(site, into)
 }
+
+/// The search index, built on a thread of its own from pages handed to it as they are rendered
+/// (in any order, from any thread): it indexes them in site order, so the index does not depend
+/// on which page finished first, and rendering and indexing share the cores. Pagefind indexes one
+/// page at a time, so this overlap is what makes the index cheap.
+pub struct Indexer {
+    sender: std::sync::mpsc::Sender<(usize, Result<Doc, String>)>,
+    thread: std::thread::JoinHandle<Result<Bundle, String>>,
+    started: Instant,
+    pages: usize,
+    properties: usize,
+}
+
+impl Indexer {
+    /// Starts indexing a site of `pages` content pages, to be handed over as positions
+    /// `0..pages` with [`Indexer::add`], followed by the Spark property records.
+    pub fn start(site: &Site, pages: usize) -> Indexer {
+        let started = Instant::now();
+        let language = language_code(&site.config.site.language);
+        let properties = property_records(site);
+        let property_count = properties.len();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        // Pagefind is async: it runs on a current-thread runtime on this thread, so it also
+        // works when the caller is inside a tokio runtime (`serve`).
+        let thread =
+            std::thread::spawn(move || build_bundle(receiver, pages, properties, &language));
+        Indexer {
+            sender,
+            thread,
+            started,
+            pages,
+            properties: property_count,
+        }
+    }
+
+    /// Hands over the page at `position` in site order (or why it could not be prepared).
+    pub fn add(&self, position: usize, doc: Result<Doc, String>) {
+        // A send fails only when the indexer has stopped on an error, which `finish` reports.
+        let _ = self.sender.send((position, doc));
+    }
+
+    /// Waits for the index and puts the bundle and the signatures file into `into`.
+    pub fn finish(self, site: &Site, into: &mut Output) -> Result<SearchStats, String> {
+        drop(self.sender);
+        let bundle = self
+            .thread
+            .join()
+            .map_err(|_| "the search indexer panicked".to_string())??;
+        let mut stats = SearchStats {
+            pages: self.pages,
+            properties: self.properties,
+            ..SearchStats::default()
+        };
+        for (name, contents) in bundle {
+            stats.files += 1;
+            stats.bytes += contents.len();
+            into.insert(format!("{BUNDLE_DIR}/{name}"), contents);
+        }
+        into.insert(
+            SIGNATURES_FILE.into(),
+            crate::triage::signatures_json(site).into_bytes(),
+        );
+        stats.millis = self.started.elapsed().as_millis();
+        Ok(stats)
+    }
+}
+
+/// The bundle's files: path inside [`BUNDLE_DIR`] and contents.
+type Bundle = Vec<(String, Vec<u8>)>;
 
 /// `en-GB` → `en`: Pagefind expects an ISO 639-1 code.
 fn language_code(lang: &str) -> String {
@@ -187,16 +226,14 @@ fn language_code(lang: &str) -> String {
     }
 }
 
-/// Pages are prepared for Pagefind a batch at a time on every core and fed to it as they come,
-/// so only one batch of prepared copies is held at once.
-const BATCH: usize = 64;
-
+/// The indexer thread: adds the pages in position order as they arrive, then the property
+/// records, and returns the bundle's files.
 fn build_bundle(
-    pages: &[(PageRef, String)],
-    prepare: impl Fn(&[(PageRef, String)]) -> Result<Vec<Doc>, String>,
+    receiver: std::sync::mpsc::Receiver<(usize, Result<Doc, String>)>,
+    pages: usize,
     properties: Vec<PropertyRecord>,
     language: &str,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Bundle, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -209,12 +246,22 @@ fn build_bundle(
             .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
             .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| format!("search: {e}"))?;
-        for batch in pages.chunks(BATCH) {
-            for doc in prepare(batch)? {
+        // Pages that arrived before the ones ahead of them in site order.
+        let mut waiting: std::collections::BTreeMap<usize, Doc> = Default::default();
+        let mut next = 0;
+        while next < pages {
+            let Ok((position, doc)) = receiver.recv() else {
+                return Err(format!(
+                    "search: only {next} of {pages} pages reached the indexer"
+                ));
+            };
+            waiting.insert(position, doc?);
+            while let Some(doc) = waiting.remove(&next) {
                 index
                     .add_html_file(None, Some(doc.url.clone()), doc.html)
                     .await
                     .map_err(|e| format!("search: indexing {}: {e}", doc.url))?;
+                next += 1;
             }
         }
         for p in properties {
@@ -265,9 +312,13 @@ fn spark_versions(site: &Site, r: PageRef) -> Vec<String> {
     v
 }
 
-/// The page as Pagefind should see it: `<main>` marked as the body, plus hidden meta and filters
-/// (inside `data-pagefind-ignore`, so they are captured but not indexed as text).
-fn annotate(html: &str, site: &Site, r: PageRef) -> Result<String, String> {
+/// Prepares a rendered, post-processed content page for [`Indexer::add`]: its `<main>` marked as
+/// the body, with the page's meta and filters appended (inside `data-pagefind-ignore`, so they
+/// are captured but not indexed as text), and nothing else Pagefind would only parse to skip:
+/// what lies outside `<main>` and the highlighting spans in code blocks (their text stays). The
+/// index is byte-identical to the one built from the whole page, and Pagefind, which indexes one
+/// page at a time, parses about a third of the markup.
+pub fn prepare(site: &Site, r: PageRef, html: &str) -> Result<Doc, String> {
     use lol_html::{element, html_content::ContentType, rewrite_str, RewriteStrSettings};
     let kind = r.kind().as_str();
     let mut extra = String::from("<div data-pagefind-ignore hidden>");
@@ -283,20 +334,33 @@ fn annotate(html: &str, site: &Site, r: PageRef) -> Result<String, String> {
         ));
     }
     extra.push_str("</div>");
-    let mut done = false;
+    let url = site.url(r);
+    let mut mains = 0;
     let out = rewrite_str(
         html,
-        RewriteStrSettings::new().append_element_content_handler(element!("main", |el| {
-            if !done {
-                done = true;
-                el.set_attribute("data-pagefind-body", "")?;
-                el.append(&extra, ContentType::Html);
-            }
-            Ok(())
-        })),
+        RewriteStrSettings::new()
+            .append_element_content_handler(element!("main", |el| {
+                mains += 1;
+                if mains == 1 {
+                    el.set_attribute("data-pagefind-body", "")?;
+                    el.append(&extra, ContentType::Html);
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("pre span", |el| {
+                el.remove_and_keep_content();
+                Ok(())
+            })),
     )
-    .map_err(|e| format!("search: preparing {}: {e}", site.url(r)))?;
-    Ok(out)
+    .map_err(|e| format!("search: preparing {url}: {e}"))?;
+    // With exactly one `<main>`, only it is kept; otherwise the whole page is indexed.
+    let html = match (mains, out.find("<main"), out.rfind("</main>")) {
+        (1, Some(start), Some(end)) if start < end => {
+            format!("<html><body>{}</main></body></html>", &out[start..end])
+        }
+        _ => out,
+    };
+    Ok(Doc { url, html })
 }
 
 #[cfg(test)]

@@ -6,6 +6,11 @@
 //! one); the old tree, now at the temporary name, is removed afterwards. Where that call is not
 //! available (other systems, file systems without it) the old output is renamed aside and the new
 //! one renamed in: two renames, a gap of microseconds.
+//!
+//! A file whose bytes equal the previous output's file at the same path is hard-linked from it
+//! instead of written: no new inode (creating inodes is most of the cost of writing a site, and on
+//! ext4 it grows with the number of recently deleted ones, which every rebuild leaves), and the
+//! file keeps its modification time, so `rsync` and caches see it unchanged.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -54,6 +59,8 @@ pub fn write_atomic(
 pub struct Staging {
     tmp: tempfile::TempDir,
     out: PathBuf,
+    /// The previous output, when there is one of ours to reuse unchanged files from.
+    previous: Option<PathBuf>,
     parent: PathBuf,
     name: String,
 }
@@ -97,8 +104,10 @@ impl Staging {
             .prefix(&format!(".{name}.new-"))
             .tempdir_in(&parent)
             .map_err(io_err(&parent))?;
+        let previous = out_abs.join(MARKER).is_file().then(|| out_abs.clone());
         Ok(Staging {
             tmp,
+            previous,
             out: out_abs,
             parent,
             name,
@@ -106,7 +115,8 @@ impl Staging {
     }
 
     /// Writes `files` into the new output: their directories first, then the files on every
-    /// core (creating inodes is most of the cost, and file systems do it in parallel).
+    /// core (creating inodes is most of the cost, and file systems do it in parallel); files
+    /// unchanged since the previous output are hard-linked from it.
     pub fn write(&self, files: &crate::render::Output) -> Result<(), WriteError> {
         use rayon::prelude::*;
         let mut dirs: Vec<PathBuf> = files
@@ -118,10 +128,30 @@ impl Staging {
             let dir = self.tmp.path().join(dir);
             std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         }
-        files.par_iter().try_for_each(|(rel, bytes)| {
-            let path = self.tmp.path().join(rel);
-            std::fs::write(&path, bytes).map_err(io_err(&path))
-        })
+        files
+            .par_iter()
+            .try_for_each(|(rel, bytes)| self.write_one(rel, bytes))
+    }
+
+    /// Writes one file into the new output (its directories too), or links it when unchanged.
+    /// Called from many threads at once: pages are written as they are rendered.
+    pub fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.tmp.path().join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        self.write_one(rel, bytes)
+    }
+
+    /// Writes one file whose directory exists, or links it when unchanged.
+    fn write_one(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.tmp.path().join(rel);
+        if let Some(previous) = &self.previous {
+            if link_if_unchanged(&previous.join(rel), &path, bytes) {
+                return Ok(());
+            }
+        }
+        std::fs::write(&path, bytes).map_err(io_err(&path))
     }
 
     /// Marks the new output as ours and swaps it into place of `out`.
@@ -142,6 +172,16 @@ impl Staging {
         }
         result
     }
+}
+
+/// Hard-links `to` from `from` when `from` is a regular file holding exactly `bytes`. Any
+/// failure (no such file, different bytes, a file system without hard links) returns `false` and
+/// the caller writes the file.
+fn link_if_unchanged(from: &Path, to: &Path, bytes: &[u8]) -> bool {
+    let same = std::fs::symlink_metadata(from)
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(from).is_ok_and(|old| old == bytes);
+    same && std::fs::hard_link(from, to).is_ok()
 }
 
 /// Puts `staged` in place of the existing directory `out`, then removes the old tree.
@@ -276,6 +316,41 @@ mod tests {
             Err(WriteError::InsideSources { .. })
         ));
         assert!(!content.exists());
+    }
+
+    /// Unchanged files are the previous output's inodes (hard links); changed ones are new, and a
+    /// symlink planted in the previous output is never linked.
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir(&root).unwrap();
+        let out = dir.path().join("public");
+        let inode = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
+        let mut files = crate::render::Output::new();
+        files.insert("a/index.html".into(), b"same".to_vec());
+        files.insert("b/index.html".into(), b"one".to_vec());
+        files.insert("c.txt".into(), b"planted".to_vec());
+        write_atomic(&out, &root, &[], &files).unwrap();
+        let (a, b) = (inode("a/index.html"), inode("b/index.html"));
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, b"planted").unwrap();
+        std::fs::remove_file(out.join("c.txt")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("c.txt")).unwrap();
+        files.insert("b/index.html".into(), b"two".to_vec());
+        write_atomic(&out, &root, &[], &files).unwrap();
+        assert_eq!(inode("a/index.html"), a, "unchanged file not reused");
+        assert_ne!(inode("b/index.html"), b);
+        assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
+        let c = std::fs::symlink_metadata(out.join("c.txt")).unwrap();
+        assert!(c.is_file(), "the planted symlink was carried over");
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"same");
+        assert_eq!(
+            std::fs::metadata(out.join("a/index.html")).unwrap().nlink(),
+            1
+        );
     }
 
     /// A reader polling `out/index.html` while the site is rewritten again and again never finds

@@ -45,15 +45,23 @@ struct Ctx<'a> {
     show_findings: bool,
 }
 
-/// Renders every page of the site. Also returns the non-HTML files (raw sources, static, sitemap).
-/// With `findings` (a `--keep-going` build), each page shows its own findings in a banner and a
-/// `/health/` page lists them all.
-pub fn render_site(
+/// What happens to each content page (recipe, issue, preset, notebook, script) as soon as it is
+/// rendered, on the thread that rendered it: given its position in [`Site::all_pages`], it
+/// returns the file to keep (path and bytes), or `None` when it has written the page itself.
+pub type ContentSink<'a, E> =
+    dyn Fn(usize, PageRef, Page) -> Result<Option<(String, Vec<u8>)>, E> + Sync + 'a;
+
+/// Renders every page of the site. Content pages go through `finish` as they are rendered (on
+/// every core) and into the returned files; the other pages are returned, with the non-HTML
+/// files (raw sources, static, sitemap). With `findings` (a `--keep-going` build), each page
+/// shows its own findings in a banner and a `/health/` page lists them all.
+pub fn render_site<E: From<ThemeError> + Send>(
     site: &Site,
     theme: &Theme,
     findings: &[Finding],
     show_findings: bool,
-) -> Result<(Vec<Page>, Output), ThemeError> {
+    finish: &ContentSink<E>,
+) -> Result<(Vec<Page>, Output), E> {
     let mut findings_by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in findings {
         findings_by_file.entry(f.file.as_str()).or_default().push(f);
@@ -72,18 +80,22 @@ pub fn render_site(
 
     pages.push(ctx.home()?);
     pages.push(ctx.quickref_page()?);
+    let mut urls: Vec<String> = pages.iter().map(|p| p.url.clone()).collect();
     // Pages are independent of each other: render them on every core.
     let all = site.all_pages();
     let cat = crate::model::spark_catalog::catalog();
-    let rendered: Vec<Page> = all
+    let finished: Vec<Option<(String, Vec<u8>)>> = all
         .par_iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(position, r)| {
             let mut page = ctx.page(*r)?;
             page.spark_lines = site.page_spark_lines(*r, cat);
-            Ok(page)
+            finish(position, *r, page)
         })
-        .collect::<Result<_, ThemeError>>()?;
-    pages.extend(rendered);
+        .collect::<Result<_, E>>()?;
+    urls.extend(all.iter().map(|r| site.url(*r)));
+    files.extend(finished.into_iter().flatten());
+    let first_other = pages.len();
     pages.extend(ctx.property_pages(cat, &site.spark_lines(cat))?);
     for r in all {
         if let Some(raw) = site.raw_url(r) {
@@ -108,18 +120,20 @@ pub fn render_site(
     for (name, bytes) in &theme.static_files {
         files.insert(format!("static/{name}"), bytes.clone());
     }
-    files.insert("sitemap.xml".into(), sitemap(site, &pages).into_bytes());
+    urls.extend(pages[first_other..].iter().map(|p| p.url.clone()));
+    files.insert("sitemap.xml".into(), sitemap(site, &urls).into_bytes());
     Ok((pages, files))
 }
 
-fn sitemap(site: &Site, pages: &[Page]) -> String {
+/// The sitemap of the pages at `urls` (those ending in `/`), in site order.
+fn sitemap(site: &Site, urls: &[String]) -> String {
     let base = site.config.absolute_base();
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for p in pages.iter().filter(|p| p.url.ends_with('/')) {
+    for url in urls.iter().filter(|u| u.ends_with('/')) {
         s.push_str(&format!(
             "  <url><loc>{}{}</loc></url>\n",
             highlight::escape(&base),
-            highlight::escape(p.url.trim_start_matches('/'))
+            highlight::escape(url.trim_start_matches('/'))
         ));
     }
     s.push_str("</urlset>\n");
