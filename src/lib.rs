@@ -223,7 +223,9 @@ pub fn render_site_wide(
     Ok(findings)
 }
 
-/// The quick-reference card, its findings and how long it took.
+/// The quick-reference card, its findings and how long it took. Typst's own parallel work runs
+/// in a pool of its own: queued behind the pages in the shared one, a 2-page card waited for the
+/// whole render (seconds on a large site).
 #[cfg(feature = "pdf")]
 fn card(
     site: &model::Site,
@@ -234,8 +236,17 @@ fn card(
 ) {
     let t = Instant::now();
     let mut files = render::Output::new();
-    let found = pdf::quickref(site, &mut files);
+    let found = own_pool(1, || pdf::quickref(site, &mut files));
     (found, files, t.elapsed().as_millis())
+}
+
+/// Runs `work` with its rayon jobs in a pool of `threads` threads of its own (in the shared pool
+/// when one cannot be made), so work started beside the page rendering does not queue behind it.
+pub(crate) fn own_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
 }
 
 /// Milliseconds each site-wide output took, each on its own thread from the start of rendering

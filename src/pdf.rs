@@ -115,33 +115,76 @@ pub fn quickref(site: &Site, files: &mut Output) -> Result<Vec<Finding>, ThemeEr
     Ok(findings)
 }
 
+/// Below this many droppable entries the whole card is laid out first: it usually fits, and one
+/// compile is the cheapest answer.
+const LAY_OUT_ALL_FIRST: usize = 128;
+
 /// Compiles the card, dropping the fewest lowest-priority entries that make it fit on
-/// `max_pages` (binary search over the drop order: a few compiles of ~0.1 s). Returns the card
-/// and, when something was dropped, a description of what.
+/// `max_pages`. Returns the card and, when something was dropped, a description of what.
+///
+/// A compile costs in proportion to what it lays out, so on a large site (thousands of
+/// `quickref:` entries, far more than fit) the search never lays out everything: it keeps the
+/// 64 highest-priority entries, then 128, 256, … until a card no longer fits, then bisects
+/// between the last two counts. The result is the same as bisecting over the drop count (the
+/// most entries that fit, in priority order), for a few compiles of about what fits.
 pub fn fit(
     template: &Template,
     data: &Value,
     date: &str,
     max_pages: usize,
 ) -> Result<(Card, Option<String>), ThemeError> {
-    // Probes only lay the card out (page count); the PDF is exported once, for the card kept.
-    let full = layout(template, data, date)?;
-    if full.pages <= max_pages {
-        return Ok((full.export(template)?, None));
-    }
-    drop(full);
     let order = drop_order(data);
-    let (mut lo, mut hi) = (1, order.len());
-    let mut best: Option<(Laid, Value)> = None;
-    while lo <= hi {
-        let mid = (lo + hi) / 2;
-        let trimmed = apply_drops(data, &order, mid);
+    let n = order.len();
+    // Probes only lay the card out (page count); the PDF is exported once, for the card kept.
+    let probe = |keep: usize| -> Result<Option<(Laid, Value)>, ThemeError> {
+        let trimmed = apply_drops(data, &order, n - keep);
         let laid = layout(template, &trimmed, date)?;
-        if laid.pages <= max_pages {
-            best = Some((laid, trimmed));
-            hi = mid - 1;
+        Ok((laid.pages <= max_pages).then_some((laid, trimmed)))
+    };
+    let lay_out_all = || -> Result<Option<Card>, ThemeError> {
+        let full = layout(template, data, date)?;
+        Ok(if full.pages <= max_pages {
+            Some(full.export(template)?)
         } else {
-            lo = mid + 1;
+            None
+        })
+    };
+    // `best` keeps `fits` entries; keeping `too_many` does not fit.
+    let mut best: Option<(Laid, Value)> = None;
+    let (mut fits, mut too_many) = (0, n + 1);
+    if n <= LAY_OUT_ALL_FIRST {
+        if let Some(card) = lay_out_all()? {
+            return Ok((card, None));
+        }
+        too_many = n;
+    }
+    let mut keep = 64.min(n);
+    while keep > fits && keep < too_many {
+        if keep == n {
+            // Everything fits so far: the card with nothing dropped decides.
+            if let Some(card) = lay_out_all()? {
+                return Ok((card, None));
+            }
+            too_many = n;
+            break;
+        }
+        match probe(keep)? {
+            Some(found) => {
+                best = Some(found);
+                fits = keep;
+                keep = (keep * 2).min(n);
+            }
+            None => too_many = keep,
+        }
+    }
+    while too_many - fits > 1 {
+        let mid = fits + (too_many - fits) / 2;
+        match probe(mid)? {
+            Some(found) => {
+                best = Some(found);
+                fits = mid;
+            }
+            None => too_many = mid,
         }
     }
     let (laid, trimmed) = match best {
@@ -349,5 +392,55 @@ impl World for CardWorld {
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
         self.date
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Many more entries than fit (the galloping search): the card keeps the most rows that fit,
+    /// in priority order — one more would not fit — and says how many it left out.
+    #[test]
+    fn fit_keeps_the_most_entries_that_fit_on_a_large_card() {
+        let template = Template {
+            text: "#let data = json(\"data.json\")\n#set page(paper: \"a7\", margin: 4pt)\n#set text(size: 5pt)\n#for r in data.troubleshooting [#r.title \\\n]\n".into(),
+            label: "test.typ".into(),
+            dir: None,
+        };
+        for rows in [300, 90] {
+            let data = json!({
+                "troubleshooting": (0..rows).map(|i| json!({"title": format!("row {i}")})).collect::<Vec<_>>(),
+                "presets": [],
+                "issues": [],
+                "truncated": {"count": 0, "notes": []},
+            });
+            let (card, notes) = fit(&template, &data, "2026-12-07", 2).unwrap();
+            assert!(card.pages <= 2);
+            let order = drop_order(&data);
+            let dropped = (0..=rows)
+                .find(|&d| {
+                    let trimmed = apply_drops(&data, &order, d);
+                    layout(&template, &trimmed, "2026-12-07").unwrap().pages <= 2
+                })
+                .unwrap();
+            let kept = layout(
+                &template,
+                &apply_drops(&data, &order, dropped),
+                "2026-12-07",
+            )
+            .unwrap()
+            .export(&template)
+            .unwrap();
+            assert_eq!(
+                card.pdf, kept.pdf,
+                "{rows} rows: not the card with the fewest drops ({dropped})"
+            );
+            assert!(
+                dropped > 0 && notes.is_some(),
+                "{rows} rows: {dropped} dropped, {notes:?}"
+            );
+        }
     }
 }

@@ -165,8 +165,14 @@ impl Indexer {
         let (sender, receiver) = std::sync::mpsc::channel();
         // Pagefind is async: it runs on a current-thread runtime on this thread, so it also
         // works when the caller is inside a tokio runtime (`serve`).
-        let thread =
-            std::thread::spawn(move || build_bundle(receiver, pages, properties, &language));
+        // Pagefind's own parallel work (building the index) runs in a pool of its own, so it does
+        // not queue behind the pages still rendering in the shared one.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let thread = std::thread::spawn(move || {
+            crate::own_pool(threads, || {
+                build_bundle(receiver, pages, properties, &language)
+            })
+        });
         Indexer {
             sender,
             thread,

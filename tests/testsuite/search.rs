@@ -280,3 +280,41 @@ fn default_site_index_size_and_time() {
         stats.pages, stats.files, stats.bytes, stats.millis
     );
 }
+
+/// `build` feeds the index each page as it is rendered, on many threads, and writes the pages to
+/// disk as they come; the site it writes is byte for byte the one rendered in memory and indexed
+/// afterwards (pages, bundle, signatures), so neither the order pages finish in nor the streaming
+/// changes a byte.
+#[test]
+fn the_index_made_while_rendering_equals_the_index_of_the_rendered_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let opts = spark_docs::BuildOptions {
+        root: repo_root(),
+        base_url: Some(BASE_URL.into()),
+        out: Some(out.clone()),
+        ..Default::default()
+    };
+    spark_docs::build(&opts).unwrap();
+    let site = spark_docs::load_site(&opts).unwrap();
+    let findings = spark_docs::check::run(&site);
+    let mut files = spark_docs::render_pages(&site, &findings, false).unwrap();
+    spark_docs::search::index(&site, &mut files).unwrap();
+    let mut compared = 0;
+    for (path, bytes) in &files {
+        if path.ends_with(".pdf") {
+            continue;
+        }
+        let written = fs::read(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            written == *bytes,
+            "{path} differs between build and render + index"
+        );
+        compared += 1;
+    }
+    let bundle = files.keys().filter(|k| k.starts_with("pagefind/")).count();
+    assert!(
+        bundle > 10 && compared > 100,
+        "{bundle} bundle files, {compared} compared"
+    );
+}
