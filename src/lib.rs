@@ -150,12 +150,30 @@ fn render_pages_into(
     let base_path = site.config.base_path();
     let cat = model::spark_catalog::catalog();
     let links = model::properties::PropertyLinks::new(cat, &site.spark_lines(cat));
+    // Where property names link to depends on every line the site targets.
+    let site_lines = site.spark_lines(cat).join("\n");
+    // Pages post-processed by content (`serve` rebuilds only); both caches keep what this render
+    // and the one before used.
+    static POSTED: memo::PageCache = memo::PageCache::new();
+    render::RENDERED.next_generation();
+    POSTED.next_generation();
     let post = |page: &render::Page| -> Result<String, render::ThemeError> {
         let props = post::Properties {
             links: &links,
             lines: &page.spark_lines,
         };
-        post::rewrite(&page.html, &base_path, Some(props))
+        let key = memo::caching_pages().then(|| {
+            let lines = page.spark_lines.join("\n");
+            memo::fingerprint(&[
+                page.html.as_bytes(),
+                base_path.as_bytes(),
+                lines.as_bytes(),
+                site_lines.as_bytes(),
+            ])
+        });
+        POSTED
+            .get_or_try_insert(key, || post::rewrite(&page.html, &base_path, Some(props)))
+            .map(|html| html.to_string())
             .map_err(|e| render::ThemeError(format!("post-processing {}: {e}", page.url)))
     };
     let streamed = std::sync::atomic::AtomicUsize::new(0);

@@ -2,6 +2,10 @@
 //!
 //! `build` runs once and gains nothing; `serve` rebuilds the whole site on every save, and most of
 //! its blocks, scripts and presets did not change. A cache that reaches its limit starts over.
+//!
+//! Rendered pages are cached only while rebuilding ([`PageCache`], switched on by `serve`): keyed
+//! by a 128-bit fingerprint of everything the page is made from, and kept for the pages of the
+//! last two rebuilds, so memory stays about twice the site however many saves there are.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -44,6 +48,96 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
             }
             map.insert(key, value);
         }
+    }
+}
+
+/// Whether the page caches are on (`serve`); a single `build` would only fill them.
+static REBUILDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Switches the page caches on: this process rebuilds the same site again and again.
+pub fn cache_pages_across_rebuilds() {
+    REBUILDING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether pages are cached (see [`cache_pages_across_rebuilds`]): callers compute a key only then.
+pub fn caching_pages() -> bool {
+    REBUILDING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A 128-bit fingerprint of `parts` (two differently salted SipHashes): the key of a cached page.
+pub fn fingerprint(parts: &[&[u8]]) -> u128 {
+    use std::hash::Hasher;
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        h.write_u8(salt);
+        for p in parts {
+            h.write_usize(p.len());
+            h.write(p);
+        }
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
+/// Pages (or steps of them) by fingerprint, kept for two generations: a new generation starts
+/// with every render, and what the last two did not use is dropped.
+pub struct PageCache {
+    generations: Mutex<Generations>,
+}
+
+/// The entries used by the current render and those of the one before.
+struct Generations {
+    current: std::collections::BTreeMap<u128, std::sync::Arc<str>>,
+    previous: std::collections::BTreeMap<u128, std::sync::Arc<str>>,
+}
+
+impl PageCache {
+    pub const fn new() -> Self {
+        PageCache {
+            generations: Mutex::new(Generations {
+                current: std::collections::BTreeMap::new(),
+                previous: std::collections::BTreeMap::new(),
+            }),
+        }
+    }
+
+    /// The cached text for `key`, or `compute()`'s, remembered. Without a key (caching is off,
+    /// see [`caching_pages`]) it just computes.
+    pub fn get_or_try_insert<E>(
+        &self,
+        key: Option<u128>,
+        compute: impl FnOnce() -> Result<String, E>,
+    ) -> Result<std::sync::Arc<str>, E> {
+        let Some(key) = key else {
+            return compute().map(std::sync::Arc::from);
+        };
+        if let Ok(mut g) = self.generations.lock() {
+            if let Some(v) = g.current.get(&key).cloned() {
+                return Ok(v);
+            }
+            if let Some(v) = g.previous.remove(&key) {
+                g.current.insert(key, v.clone());
+                return Ok(v);
+            }
+        }
+        let v: std::sync::Arc<str> = compute()?.into();
+        if let Ok(mut g) = self.generations.lock() {
+            g.current.insert(key, v.clone());
+        }
+        Ok(v)
+    }
+
+    /// Starts a new generation: entries not used since the one before are dropped.
+    pub fn next_generation(&self) {
+        if let Ok(mut g) = self.generations.lock() {
+            g.previous = std::mem::take(&mut g.current);
+        }
+    }
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -58,6 +58,8 @@ pub enum ServeError {
 
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
+    // Every save rebuilds the site: pages whose inputs did not change come from the caches.
+    crate::memo::cache_pages_across_rebuilds();
     let addr = SocketAddr::new(opts.bind, opts.port);
     if !opts.bind.is_loopback() {
         eprintln!(

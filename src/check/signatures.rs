@@ -39,10 +39,9 @@ fn invalid(cx: &Context, findings: &mut Vec<Finding>) {
     for (page, sigs) in signed_pages(cx.site) {
         let r = cx.site.source(page);
         for sig in sigs {
-            if let Err(e) = regex::RegexBuilder::new(sig).size_limit(1 << 20).build() {
+            if let Err(e) = crate::model::signatures::compile_checked(sig) {
                 let (line, col) = locate(&r.text, sig);
                 let first = e
-                    .to_string()
                     .lines()
                     .last()
                     .unwrap_or("invalid regex")

@@ -23,10 +23,20 @@ pub fn signed_pages(site: &Site) -> Vec<(PageRef, &[String])> {
 
 /// Compiles a signature the way every consumer does (bounded size); `None` when it does not.
 pub fn compile(sig: &str) -> Option<regex::Regex> {
-    regex::RegexBuilder::new(sig)
-        .size_limit(1 << 20)
-        .build()
-        .ok()
+    compile_checked(sig).ok()
+}
+
+/// [`compile`] with the compiler's message when it fails. Remembered for the process (compiling
+/// the site's signatures again on every `serve` rebuild took most of the check stage).
+pub fn compile_checked(sig: &str) -> Result<regex::Regex, String> {
+    static COMPILED: crate::memo::Memo<String, Result<regex::Regex, String>> =
+        crate::memo::Memo::new(10_000);
+    COMPILED.get_or_insert_with(sig.to_string(), || {
+        regex::RegexBuilder::new(sig)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| e.to_string())
+    })
 }
 
 /// How specific a signature is: the number of literal characters every match of it must contain

@@ -26,6 +26,7 @@ pub use templates::{Theme, ThemeError};
 pub type Output = BTreeMap<String, Vec<u8>>;
 
 /// One rendered page before post-processing.
+#[derive(Clone)]
 pub struct Page {
     pub url: String,
     pub html: String,
@@ -44,6 +45,9 @@ struct Ctx<'a> {
     /// Whether pages show their findings (`--keep-going` builds).
     show_findings: bool,
 }
+
+/// Pages rendered by the theme, by template and context (`serve` rebuilds only).
+pub static RENDERED: crate::memo::PageCache = crate::memo::PageCache::new();
 
 /// What happens to each content page (recipe, issue, preset, notebook, script) as soon as it is
 /// rendered, on the thread that rendered it: given its position in [`Site::all_pages`], it
@@ -96,7 +100,7 @@ pub fn render_site<E: From<ThemeError> + Send>(
     urls.extend(all.iter().map(|r| site.url(*r)));
     files.extend(finished.into_iter().flatten());
     let first_other = pages.len();
-    pages.extend(ctx.property_pages(cat, &site.spark_lines(cat))?);
+    pages.extend(ctx.property_pages_cached(cat, &site.spark_lines(cat))?);
     for r in all {
         if let Some(raw) = site.raw_url(r) {
             files.insert(
@@ -277,11 +281,18 @@ impl Ctx<'_> {
         if let (Some(obj), Value::Object(more)) = (root.as_object_mut(), extra) {
             obj.extend(more);
         }
-        let context = tera::Context::from_value(root).map_err(|e| ThemeError(e.to_string()))?;
-        let html = self.theme.render(template, &context)?;
+        // `serve` rebuilds: a page whose template and context are unchanged is not rendered again.
+        let key = crate::memo::caching_pages().then(|| {
+            let context = serde_json::to_vec(&root).unwrap_or_default();
+            crate::memo::fingerprint(&[&self.theme.id.to_le_bytes(), template.as_bytes(), &context])
+        });
+        let html = RENDERED.get_or_try_insert(key, || {
+            let context = tera::Context::from_value(root).map_err(|e| ThemeError(e.to_string()))?;
+            self.theme.render(template, &context)
+        })?;
         Ok(Page {
             url: url.to_string(),
-            html,
+            html: html.to_string(),
             spark_lines: Vec::new(),
         })
     }

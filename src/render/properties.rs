@@ -11,6 +11,38 @@ use serde_json::{json, Value};
 use std::collections::HashSet;
 
 impl Ctx<'_> {
+    /// [`Ctx::property_pages`], remembered across `serve` rebuilds: thousands of rows whose
+    /// context took longer to build than every recipe. They depend only on the theme, the lines,
+    /// the site-wide values every page gets and the findings shown.
+    pub(super) fn property_pages_cached(
+        &self,
+        cat: &Catalog,
+        lines: &[String],
+    ) -> Result<Vec<Page>, ThemeError> {
+        static BUILT: crate::memo::Memo<u128, Vec<Page>> = crate::memo::Memo::new(4);
+        if !crate::memo::caching_pages() {
+            return self.property_pages(cat, lines);
+        }
+        let urls = std::iter::once(properties::INDEX_URL.to_string())
+            .chain(lines.iter().map(|l| properties::line_url(l)));
+        let site: Vec<Value> = urls.map(|u| self.site_value(&u)).collect();
+        let site = serde_json::to_vec(&site).unwrap_or_default();
+        let crumb = serde_json::to_vec(&self.home_crumb()).unwrap_or_default();
+        let key = crate::memo::fingerprint(&[
+            &self.theme.id.to_le_bytes(),
+            lines.join("\n").as_bytes(),
+            &site,
+            &crumb,
+            &[u8::from(self.show_findings)],
+        ]);
+        if let Some(pages) = BUILT.get(&key) {
+            return Ok(pages);
+        }
+        let pages = self.property_pages(cat, lines)?;
+        BUILT.insert(key, pages.clone());
+        Ok(pages)
+    }
+
     /// The index and one page per line in `lines`; none when the site targets no line.
     pub(super) fn property_pages(
         &self,

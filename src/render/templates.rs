@@ -18,6 +18,8 @@ pub struct ThemeError(pub String);
 pub struct Theme {
     pub tera: std::sync::Arc<tera::Tera>,
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Fingerprint of the template sources: part of every cached page's key.
+    pub id: u128,
 }
 
 /// Tera's error with its whole cause chain: the useful part is usually at the bottom.
@@ -85,8 +87,17 @@ impl Theme {
         type Sources = BTreeMap<String, Vec<u8>>;
         static PARSED: crate::memo::Memo<Sources, std::sync::Arc<tera::Tera>> =
             crate::memo::Memo::new(4);
+        let parts: Vec<&[u8]> = templates
+            .iter()
+            .flat_map(|(name, bytes)| [name.as_bytes(), bytes.as_slice()])
+            .collect();
+        let id = crate::memo::fingerprint(&parts);
         if let Some(tera) = PARSED.get(&templates) {
-            return Ok(Theme { tera, static_files });
+            return Ok(Theme {
+                tera,
+                static_files,
+                id,
+            });
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
@@ -103,7 +114,11 @@ impl Theme {
             .map_err(|e| ThemeError(format!("theme template error: {}", tera_error_chain(&e))))?;
         let tera = std::sync::Arc::new(tera);
         PARSED.insert(templates, tera.clone());
-        Ok(Theme { tera, static_files })
+        Ok(Theme {
+            tera,
+            static_files,
+            id,
+        })
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, ThemeError> {

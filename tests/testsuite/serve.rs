@@ -963,3 +963,58 @@ fn concurrent_gets_while_rebuilding_never_fail_nor_mix_builds() {
         "the readers saw too few rebuilds to mean anything: {seen:?}"
     );
 }
+
+/// `serve` caches rendered and post-processed pages across rebuilds. Cached output is the output
+/// rendered afresh, and an edit reaches every page it shows on: a recipe's new title is on its
+/// own page, in the home page's and the category's lists, and nowhere is the old title left.
+#[test]
+fn cached_rebuilds_render_what_a_fresh_render_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let repo = crate::support::repo_root();
+    for d in ["content", "presets", "themes"] {
+        copy_dir(&repo.join(d), &root.join(d));
+    }
+    fs::copy(repo.join("site.toml"), root.join("site.toml")).unwrap();
+    let opts = spark_docs::BuildOptions {
+        root: root.clone(),
+        ..Default::default()
+    };
+    let render = || {
+        let site = spark_docs::load_site(&opts).unwrap();
+        let findings = spark_docs::check::run(&site);
+        spark_docs::render_pages(&site, &findings, false).unwrap()
+    };
+    let fresh = render();
+    spark_docs::memo::cache_pages_across_rebuilds();
+    assert!(render() == fresh, "the first cached render differs");
+    assert!(render() == fresh, "a render from the caches differs");
+    let recipe = root.join("content/recipes/deployment/add-history-server-ha.md");
+    let text = fs::read_to_string(&recipe).unwrap();
+    let title_line = text
+        .lines()
+        .find(|l| l.starts_with("title: "))
+        .expect("a title line");
+    let old_title = title_line["title: ".len()..].trim_matches('"').to_string();
+    let new_title = "Run two History Servers behind one Service (edited)";
+    fs::write(
+        &recipe,
+        text.replacen(title_line, &format!("title: \"{new_title}\""), 1),
+    )
+    .unwrap();
+    let edited = render();
+    let showing = |files: &spark_docs::render::Output, needle: &str| {
+        files
+            .iter()
+            .filter(|(p, b)| p.ends_with(".html") && String::from_utf8_lossy(b).contains(needle))
+            .count()
+    };
+    let before = showing(&fresh, &old_title);
+    assert!(before >= 3, "the old title is on {before} pages");
+    assert_eq!(
+        showing(&edited, new_title),
+        before,
+        "pages showing the new title"
+    );
+    assert_eq!(showing(&edited, &old_title), 0, "a page kept the old title");
+}
