@@ -124,7 +124,7 @@ done
 
 echo "$table"
 echo
-echo "stage timings (spark-docs -v build, one run; search and card run at the same time):"
+echo "stage timings (spark-docs -v build, one run; search and card: each on its own thread, from the start of render):"
 echo "$stages"
 
 if [[ "$serve_runs" -gt 0 ]]; then

@@ -260,6 +260,7 @@ fn card(
 
 /// Runs `work` with its rayon jobs in a pool of `threads` threads of its own (in the shared pool
 /// when one cannot be made), so work started beside the page rendering does not queue behind it.
+#[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(dead_code))]
 pub(crate) fn own_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
     match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool.install(work),

@@ -508,15 +508,17 @@ fn print_timings(t: &spark_docs::Timings, write_ms: Option<u128>) {
     let mut rows = vec![("load", t.load), ("check", t.check)];
     if t.render > 0 || t.site_wide > 0 {
         rows.push(("render", t.render));
+        // What was left of the search index and the card once the pages were rendered.
         rows.push(("search + card", t.site_wide));
         if t.site_wide_parts.search > 0 || t.site_wide_parts.card > 0 {
-            // The two run at the same time: each on its own thread, under the wall time above.
+            // Each on its own thread, from the start of rendering (the index is fed pages as
+            // they are rendered), so they overlap `render`.
             rows.push(("  search", t.site_wide_parts.search));
             rows.push(("  card", t.site_wide_parts.card));
         }
     }
     if let Some(w) = write_ms {
-        // Pages are written while search + card run; this is the rest (their files, the swap).
+        // Pages are written as they are rendered; this is the rest (other files, the swap).
         rows.push(("write", w));
     }
     rows.push(("total", t.total));
