@@ -275,12 +275,18 @@ fn absolute(p: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    #[test]
-    fn swaps_and_protects_foreign_directories() {
+    /// A temporary directory holding a site root `site/`, and the output path `public/` beside it.
+    fn site_and_out() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         std::fs::create_dir(&root).unwrap();
         let out = dir.path().join("public");
+        (dir, root, out)
+    }
+
+    #[test]
+    fn swaps_and_protects_foreign_directories() {
+        let (dir, root, out) = site_and_out();
         let mut files = crate::render::Output::new();
         files.insert("index.html".into(), b"one".to_vec());
         write_atomic(&out, &root, &[], &files).unwrap();
@@ -324,10 +330,7 @@ mod tests {
     #[test]
     fn unchanged_files_are_linked_from_the_previous_output() {
         use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        std::fs::create_dir(&root).unwrap();
-        let out = dir.path().join("public");
+        let (dir, root, out) = site_and_out();
         let inode = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
         let mut files = crate::render::Output::new();
         files.insert("a/index.html".into(), b"same".to_vec());
@@ -359,10 +362,7 @@ mod tests {
     fn output_never_goes_missing_during_swaps() {
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
         use std::sync::Arc;
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        std::fs::create_dir(&root).unwrap();
-        let out = dir.path().join("public");
+        let (dir, root, out) = site_and_out();
         let mut files = crate::render::Output::new();
         files.insert("index.html".into(), b"version 0".to_vec());
         write_atomic(&out, &root, &[], &files).unwrap();
