@@ -149,9 +149,10 @@ fn render_pages_into(
     let theme = render::Theme::load(&site.config)?;
     let base_path = site.config.base_path();
     let cat = model::spark_catalog::catalog();
-    let links = model::properties::PropertyLinks::new(cat, &site.spark_lines(cat));
+    let spark_lines = site.spark_lines(cat);
+    let links = model::properties::PropertyLinks::new(cat, &spark_lines);
     // Where property names link to depends on every line the site targets.
-    let site_lines = site.spark_lines(cat).join("\n");
+    let site_lines = spark_lines.join("\n");
     // Pages post-processed by content (`serve` rebuilds only); both caches keep what this render
     // and the one before used.
     static POSTED: memo::PageCache = memo::PageCache::new();
@@ -179,9 +180,9 @@ fn render_pages_into(
     let streamed = std::sync::atomic::AtomicUsize::new(0);
     let finish = |position: usize, r: model::PageRef, page: render::Page| {
         let html = post(&page)?;
+        let path = render::output_path(&page.url);
         drop(page);
         on_content(position, r, &html);
-        let path = render::output_path(&site.url(r));
         match staging {
             Some(staging) => {
                 staging.write_file(&path, html.as_bytes())?;
@@ -215,47 +216,58 @@ pub fn render_site_wide(
     site: &model::Site,
     files: &mut render::Output,
 ) -> Result<Vec<Finding>, BuildError> {
-    #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
-    let mut findings = Vec::new();
-    #[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_mut))]
+    #[cfg_attr(not(feature = "search"), allow(unused_mut))]
     let mut added = render::Output::new();
-    std::thread::scope(|scope| -> Result<(), BuildError> {
-        #[cfg(feature = "pdf")]
-        let card = scope.spawn(|| card(site));
+    let (indexed, card) = beside_card(site, || -> Result<(), BuildError> {
         #[cfg(feature = "search")]
         search::index_into(site, files, &mut added).map_err(render::ThemeError)?;
-        #[cfg(feature = "pdf")]
-        {
-            let (found, card_files, _) = card
-                .join()
-                .map_err(|_| render::ThemeError("the quick-reference card panicked".into()))?;
-            findings.extend(found?);
-            added.extend(card_files);
-        }
-        #[cfg(not(feature = "pdf"))]
-        let _ = scope;
         Ok(())
-    })?;
+    });
+    indexed?;
+    let (card_files, findings, _) = card?;
     files.extend(added);
-    check::apply_settings(site, &mut findings);
+    files.extend(card_files);
     Ok(findings)
 }
 
-/// The quick-reference card, its findings and how long it took. Typst's own parallel work runs
-/// in a pool of its own: queued behind the pages in the shared one, a 2-page card waited for the
-/// whole render (seconds on a large site).
-#[cfg(feature = "pdf")]
-fn card(
+/// What the card made: its files, its findings (`[check]` settings applied) and how long it
+/// took (0 without the `pdf` feature).
+type CardDone = (render::Output, Vec<Finding>, u128);
+
+/// Runs `work` while the quick-reference card is typeset on a thread of its own (the card does
+/// not read the pages). Typst's own parallel work runs in a pool of its own: queued behind the
+/// pages in the shared one, a 2-page card waited for the whole render (seconds on a large site).
+fn beside_card<R: Send>(
     site: &model::Site,
-) -> (
-    Result<Vec<Finding>, render::ThemeError>,
-    render::Output,
-    u128,
-) {
-    let t = Instant::now();
-    let mut files = render::Output::new();
-    let found = own_pool(1, || pdf::quickref(site, &mut files));
-    (found, files, t.elapsed().as_millis())
+    work: impl FnOnce() -> R + Send,
+) -> (R, Result<CardDone, BuildError>) {
+    #[cfg(feature = "pdf")]
+    {
+        std::thread::scope(|scope| {
+            let card = scope.spawn(|| {
+                let t = Instant::now();
+                let mut files = render::Output::new();
+                let found = own_pool(1, || pdf::quickref(site, &mut files));
+                (found, files, t.elapsed().as_millis())
+            });
+            let done = work();
+            let card = card
+                .join()
+                .map_err(|_| render::ThemeError("the quick-reference card panicked".into()))
+                .and_then(|(found, files, millis)| {
+                    let mut found = found?;
+                    check::apply_settings(site, &mut found);
+                    Ok((files, found, millis))
+                })
+                .map_err(BuildError::from);
+            (done, card)
+        })
+    }
+    #[cfg(not(feature = "pdf"))]
+    {
+        let _ = site;
+        (work(), Ok((render::Output::new(), Vec::new(), 0)))
+    }
 }
 
 /// Runs `work` with its rayon jobs in a pool of `threads` threads of its own (in the shared pool
@@ -419,7 +431,7 @@ fn run_into(
         (Ok((mut files, streamed)), Some(Ok((added, found, parts)))) => {
             staged.streamed = streamed;
             staged.site_wide_findings = found;
-            staged.timings.site_wide = t.elapsed().as_millis() - render_ms;
+            staged.timings.site_wide = t.elapsed().as_millis().saturating_sub(render_ms);
             staged.timings.site_wide_parts = parts;
             files.extend(added);
             Ok(files)
@@ -440,7 +452,6 @@ type Rendered = Result<(render::Output, usize), BuildError>;
 /// Renders the pages while the card is typeset and the search index is built from the pages as
 /// they come. Returns the pages (see [`render_pages_into`]), the site-wide outputs and how long
 /// rendering took.
-#[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_variables))]
 fn render_with_site_wide(
     site: &model::Site,
     findings: &[Finding],
@@ -448,51 +459,37 @@ fn render_with_site_wide(
     staging: Option<&write::Staging>,
 ) -> (Rendered, Result<SiteWideDone, BuildError>, u128) {
     let started = Instant::now();
-    std::thread::scope(|scope| {
-        #[cfg(feature = "pdf")]
-        let card = scope.spawn(|| card(site));
-        #[cfg(not(feature = "pdf"))]
-        let _ = scope;
+    let ((rendered, render_ms, indexed), card) = beside_card(site, || {
         #[cfg(feature = "search")]
         let indexer = search::Indexer::start(site, site.all_pages().len());
+        #[cfg_attr(not(feature = "search"), allow(unused_variables))]
         let on_content = |position: usize, r: model::PageRef, html: &str| {
             #[cfg(feature = "search")]
             indexer.add(position, search::prepare(site, r, html));
         };
         let rendered = render_pages_into(site, findings, show_findings, &on_content, staging);
         let render_ms = started.elapsed().as_millis();
-        let site_wide = (|| -> Result<SiteWideDone, BuildError> {
-            #[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_mut))]
-            let mut added = render::Output::new();
-            #[cfg_attr(not(feature = "pdf"), allow(unused_mut))]
-            let mut found = Vec::new();
-            #[cfg_attr(not(any(feature = "search", feature = "pdf")), allow(unused_mut))]
-            let mut parts = SiteWideTimings::default();
-            #[cfg(feature = "search")]
-            {
-                // After a failed render the indexer lacks pages; its error is not the one to report.
-                if rendered.is_err() {
-                    return Ok((added, found, parts));
-                }
-                indexer
-                    .finish(site, &mut added)
-                    .map_err(render::ThemeError)?;
-                parts.search = started.elapsed().as_millis();
-            }
-            #[cfg(feature = "pdf")]
-            {
-                let (card_found, card_files, millis) = card
-                    .join()
-                    .map_err(|_| render::ThemeError("the quick-reference card panicked".into()))?;
-                parts.card = millis;
-                found.extend(card_found?);
-                added.extend(card_files);
-            }
-            check::apply_settings(site, &mut found);
-            Ok((added, found, parts))
-        })();
-        (rendered, site_wide, render_ms)
-    })
+        #[cfg_attr(not(feature = "search"), allow(unused_mut))]
+        let mut added = render::Output::new();
+        // After a failed render the indexer lacks pages; its error is not the one to report.
+        #[cfg(feature = "search")]
+        let indexed = match &rendered {
+            Ok(_) => indexer
+                .finish(site, &mut added)
+                .map(|_| (added, started.elapsed().as_millis()))
+                .map_err(|e| BuildError::from(render::ThemeError(e))),
+            Err(_) => Ok((added, 0)),
+        };
+        #[cfg(not(feature = "search"))]
+        let indexed: Result<_, BuildError> = Ok((added, 0));
+        (rendered, render_ms, indexed)
+    });
+    let site_wide = indexed.and_then(|(mut added, search)| {
+        let (card_files, found, card) = card?;
+        added.extend(card_files);
+        Ok((added, found, SiteWideTimings { search, card }))
+    });
+    (rendered, site_wide, render_ms)
 }
 
 /// The whole build: [`run`] (stopping on content errors unless `--keep-going`), with the pages

@@ -141,6 +141,7 @@ pub fn fit(
         let laid = layout(template, &trimmed, date)?;
         Ok((laid.pages <= max_pages).then_some((laid, trimmed)))
     };
+    // The card with nothing dropped, when it fits.
     let lay_out_all = || -> Result<Option<Card>, ThemeError> {
         let full = layout(template, data, date)?;
         Ok(if full.pages <= max_pages {
@@ -149,24 +150,17 @@ pub fn fit(
             None
         })
     };
-    // `best` keeps `fits` entries; keeping `too_many` does not fit.
+    // `best` keeps `fits` entries; keeping `too_many` does not fit. A small card is laid out
+    // whole first (it usually fits: one compile); a large one starts from 64 entries.
     let mut best: Option<(Laid, Value)> = None;
-    let (mut fits, mut too_many) = (0, n + 1);
-    if n <= LAY_OUT_ALL_FIRST {
-        if let Some(card) = lay_out_all()? {
-            return Ok((card, None));
-        }
-        too_many = n;
-    }
-    let mut keep = 64.min(n);
-    while keep > fits && keep < too_many {
+    let mut fits = 0;
+    let mut keep = if n <= LAY_OUT_ALL_FIRST { n } else { 64 };
+    let mut too_many = loop {
         if keep == n {
-            // Everything fits so far: the card with nothing dropped decides.
             if let Some(card) = lay_out_all()? {
                 return Ok((card, None));
             }
-            too_many = n;
-            break;
+            break n;
         }
         match probe(keep)? {
             Some(found) => {
@@ -174,9 +168,9 @@ pub fn fit(
                 fits = keep;
                 keep = (keep * 2).min(n);
             }
-            None => too_many = keep,
+            None => break keep,
         }
-    }
+    };
     while too_many - fits > 1 {
         let mid = fits + (too_many - fits) / 2;
         match probe(mid)? {

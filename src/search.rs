@@ -163,8 +163,6 @@ impl Indexer {
         let properties = property_records(site);
         let property_count = properties.len();
         let (sender, receiver) = std::sync::mpsc::channel();
-        // Pagefind is async: it runs on a current-thread runtime on this thread, so it also
-        // works when the caller is inside a tokio runtime (`serve`).
         // Pagefind's own parallel work (building the index) runs in a pool of its own, so it does
         // not queue behind the pages still rendering in the shared one.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -233,7 +231,8 @@ fn language_code(lang: &str) -> String {
 }
 
 /// The indexer thread: adds the pages in position order as they arrive, then the property
-/// records, and returns the bundle's files.
+/// records, and returns the bundle's files. Pagefind is async; it runs on a current-thread
+/// runtime here, so it also works when the caller is inside a tokio runtime (`serve`).
 fn build_bundle(
     receiver: std::sync::mpsc::Receiver<(usize, Result<Doc, String>)>,
     pages: usize,

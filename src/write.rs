@@ -40,19 +40,6 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes `files` (output-relative path → bytes) as the new content of `out`. `source_dirs` are
-/// the directories sources are read from, which `out` must not be inside.
-pub fn write_atomic(
-    out: &Path,
-    root: &Path,
-    source_dirs: &[PathBuf],
-    files: &crate::render::Output,
-) -> Result<(), WriteError> {
-    let staging = Staging::new(out, root, source_dirs)?;
-    staging.write(files)?;
-    staging.commit()
-}
-
 /// A new output being written: a temporary directory beside `--out` that files go into as they
 /// are ready (pages while the search index is still being built from them), swapped into place
 /// by [`Staging::commit`]. Dropped without a commit, it is removed and `--out` is untouched.
@@ -274,6 +261,19 @@ fn absolute(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `files` (output-relative path → bytes) as the new content of `out`. `source_dirs` are
+    /// the directories sources are read from, which `out` must not be inside.
+    fn write_atomic(
+        out: &Path,
+        root: &Path,
+        source_dirs: &[PathBuf],
+        files: &crate::render::Output,
+    ) -> Result<(), WriteError> {
+        let staging = Staging::new(out, root, source_dirs)?;
+        staging.write(files)?;
+        staging.commit()
+    }
 
     /// A temporary directory holding a site root `site/`, and the output path `public/` beside it.
     fn site_and_out() -> (tempfile::TempDir, PathBuf, PathBuf) {
