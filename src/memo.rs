@@ -79,19 +79,19 @@ pub fn fingerprint(parts: &[&[u8]]) -> u128 {
     (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
-/// Pages (or steps of them) by fingerprint, kept for two generations: a new generation starts
-/// with every render, and what the last two did not use is dropped.
-pub struct PageCache {
-    generations: Mutex<Generations>,
+/// Pages (or steps of them, or parsed sources) by fingerprint, kept for two generations: a new
+/// generation starts with every rebuild, and what the last two did not use is dropped.
+pub struct PageCache<V = std::sync::Arc<str>> {
+    generations: Mutex<Generations<V>>,
 }
 
-/// The entries used by the current render and those of the one before.
-struct Generations {
-    current: std::collections::BTreeMap<u128, std::sync::Arc<str>>,
-    previous: std::collections::BTreeMap<u128, std::sync::Arc<str>>,
+/// The entries used by the current rebuild and those of the one before.
+struct Generations<V> {
+    current: std::collections::BTreeMap<u128, V>,
+    previous: std::collections::BTreeMap<u128, V>,
 }
 
-impl PageCache {
+impl<V: Clone> PageCache<V> {
     pub const fn new() -> Self {
         PageCache {
             generations: Mutex::new(Generations {
@@ -101,15 +101,15 @@ impl PageCache {
         }
     }
 
-    /// The cached text for `key`, or `compute()`'s, remembered. Without a key (caching is off,
+    /// The cached value for `key`, or `compute()`'s, remembered. Without a key (caching is off,
     /// see [`caching_pages`]) it just computes.
-    pub fn get_or_try_insert<E>(
+    pub fn get_or_try_insert<T: Into<V>, E>(
         &self,
         key: Option<u128>,
-        compute: impl FnOnce() -> Result<String, E>,
-    ) -> Result<std::sync::Arc<str>, E> {
+        compute: impl FnOnce() -> Result<T, E>,
+    ) -> Result<V, E> {
         let Some(key) = key else {
-            return compute().map(std::sync::Arc::from);
+            return compute().map(Into::into);
         };
         if let Ok(mut g) = self.generations.lock() {
             if let Some(v) = g.current.get(&key).cloned() {
@@ -120,7 +120,7 @@ impl PageCache {
                 return Ok(v);
             }
         }
-        let v: std::sync::Arc<str> = compute()?.into();
+        let v: V = compute()?.into();
         if let Ok(mut g) = self.generations.lock() {
             g.current.insert(key, v.clone());
         }
@@ -135,7 +135,7 @@ impl PageCache {
     }
 }
 
-impl Default for PageCache {
+impl<V: Clone> Default for PageCache<V> {
     fn default() -> Self {
         Self::new()
     }

@@ -14,8 +14,11 @@ pub mod script;
 
 use crate::config::Config;
 use crate::diagnostics::Finding;
+use crate::memo::PageCache;
 use crate::util::globs::Globs;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use chart::Chart;
 pub use notebook::Notebook;
@@ -55,22 +58,28 @@ pub struct Loaded {
 
 /// Reads every configured source.
 pub fn load_all(config: &Config) -> Loaded {
+    static RECIPES: Parses<Recipe> = PageCache::new();
+    static ISSUES: Parses<Issue> = PageCache::new();
+    static PRESETS: Parses<Preset> = PageCache::new();
+    static NOTEBOOKS: Parses<Notebook> = PageCache::new();
+    if crate::memo::caching_pages() {
+        RECIPES.next_generation();
+        ISSUES.next_generation();
+        PRESETS.next_generation();
+        NOTEBOOKS.next_generation();
+    }
     let mut out = Loaded::default();
     let src = &config.site.sources;
     let root = &config.root;
     if let Some(dir) = &src.recipes {
-        for file in read_tree(root, dir, &["md", "markdown"], &mut out.findings) {
-            if let Some(r) = recipe::load_recipe(file, Path::new(dir), &mut out.findings) {
-                out.recipes.push(r);
-            }
-        }
+        let files = read_tree(root, dir, &["md", "markdown"], &mut out.findings);
+        out.recipes = parse_all(files, dir, &RECIPES, &mut out.findings, |file, f| {
+            recipe::load_recipe(file, Path::new(dir), f)
+        });
     }
     if let Some(dir) = &src.issues {
-        for file in read_tree(root, dir, &["md", "markdown"], &mut out.findings) {
-            if let Some(i) = recipe::load_issue(file, &mut out.findings) {
-                out.issues.push(i);
-            }
-        }
+        let files = read_tree(root, dir, &["md", "markdown"], &mut out.findings);
+        out.issues = parse_all(files, "", &ISSUES, &mut out.findings, recipe::load_issue);
     }
     for dir in expand_globs(root, &config.globs.charts, true, &mut out.findings) {
         if let Some(c) = chart::load_chart(root, &dir, &mut out.findings) {
@@ -79,27 +88,30 @@ pub fn load_all(config: &Config) -> Loaded {
     }
     // A chart directory that holds presets but is not listed under `charts` is still a chart:
     // presets find theirs as the nearest ancestor with Chart.yaml.
-    for path in expand_globs(root, &config.globs.presets, false, &mut out.findings) {
-        if let Some(file) = read_source(root, &path, &mut out.findings) {
-            if let Some(mut p) = preset::load_preset(file, &mut out.findings) {
-                p.chart_dir = nearest_chart_dir(root, &path);
-                if let Some(dir) = &p.chart_dir {
-                    if !out.charts.iter().any(|c| &c.dir == dir) {
-                        if let Some(c) = chart::load_chart(root, dir, &mut out.findings) {
-                            out.charts.push(c);
-                        }
-                    }
+    let files = expand_globs(root, &config.globs.presets, false, &mut out.findings)
+        .into_iter()
+        .filter_map(|path| read_source(root, &path, &mut out.findings))
+        .collect();
+    out.presets = parse_all(files, "", &PRESETS, &mut out.findings, preset::load_preset);
+    for p in &mut out.presets {
+        p.chart_dir = nearest_chart_dir(root, &p.source.path);
+        if let Some(dir) = &p.chart_dir {
+            if !out.charts.iter().any(|c| &c.dir == dir) {
+                if let Some(c) = chart::load_chart(root, dir, &mut out.findings) {
+                    out.charts.push(c);
                 }
-                out.presets.push(p);
             }
         }
     }
     if let Some(dir) = &src.notebooks {
-        for file in read_tree(root, dir, &["ipynb"], &mut out.findings) {
-            if let Some(n) = notebook::load_notebook(file, &mut out.findings) {
-                out.notebooks.push(n);
-            }
-        }
+        let files = read_tree(root, dir, &["ipynb"], &mut out.findings);
+        out.notebooks = parse_all(
+            files,
+            "",
+            &NOTEBOOKS,
+            &mut out.findings,
+            notebook::load_notebook,
+        );
     }
     if let Some(dir) = &src.scripts {
         for file in read_tree(root, dir, &["sh", "bash"], &mut out.findings) {
@@ -112,6 +124,47 @@ pub fn load_all(config: &Config) -> Loaded {
     let unlisted = unlisted_chart_dirs(config, &out);
     out.subcharts = chart::load_subcharts(root, &out.charts, &unlisted, &mut out.findings);
     out
+}
+
+/// Parsed sources of one kind by the fingerprint of what their parser reads (`serve` only).
+type Parses<T> = PageCache<Arc<(Option<T>, Vec<Finding>)>>;
+
+/// Parses `files` on every core, keeping their order (and their findings' order). While `serve`
+/// rebuilds ([`crate::memo::caching_pages`]), a file whose path and text are unchanged (and
+/// `salt`, the rest of what `parse` reads) is not parsed again.
+fn parse_all<T: Clone + Send + Sync>(
+    files: Vec<SourceFile>,
+    salt: &str,
+    cache: &Parses<T>,
+    findings: &mut Vec<Finding>,
+    parse: impl Fn(SourceFile, &mut Vec<Finding>) -> Option<T> + Sync,
+) -> Vec<T> {
+    let parsed: Vec<_> = files
+        .into_par_iter()
+        .map(|file| {
+            let key = crate::memo::caching_pages().then(|| {
+                crate::memo::fingerprint(&[
+                    salt.as_bytes(),
+                    file.path.as_os_str().as_encoded_bytes(),
+                    file.rel.as_bytes(),
+                    file.text.as_bytes(),
+                ])
+            });
+            let parsed: Result<_, std::convert::Infallible> = cache.get_or_try_insert(key, || {
+                let mut found = Vec::new();
+                let value = parse(file, &mut found);
+                Ok(Arc::new((value, found)))
+            });
+            let Ok(parsed) = parsed;
+            parsed
+        })
+        .collect();
+    let mut values = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        findings.extend(p.1.iter().cloned());
+        values.extend(p.0.clone());
+    }
+    values
 }
 
 /// Chart directories the site uses without listing them under `[sources] charts`: the targets

@@ -46,6 +46,19 @@ struct Ctx<'a> {
     show_findings: bool,
 }
 
+/// A page of the site that is no content page, in the order the site lists them.
+enum Other<'a> {
+    Home,
+    Quickref,
+    Kind(SourceKind),
+    Category(&'a str, &'a [usize]),
+    #[cfg(feature = "search")]
+    Search,
+    NotFound,
+    /// `/health/` (`--keep-going` builds).
+    Health,
+}
+
 /// Pages rendered by the theme, by template and context (`serve` rebuilds only).
 pub static RENDERED: crate::memo::PageCache = crate::memo::PageCache::new();
 
@@ -79,28 +92,56 @@ pub fn render_site<E: From<ThemeError> + Send>(
         nav_kinds: site.configured_kinds(),
         categories: site.categories(),
     };
-    let mut pages = Vec::new();
     let mut files = Output::new();
-
-    pages.push(ctx.home()?);
-    pages.push(ctx.quickref_page()?);
-    let mut urls: Vec<String> = pages.iter().map(|p| p.url.clone()).collect();
-    // Pages are independent of each other: render them on every core.
+    // Pages are independent of each other: the content pages, the site's other pages and the
+    // property reference render at the same time, on every core.
     let all = site.all_pages();
     let cat = crate::model::spark_catalog::catalog();
-    let finished: Vec<Option<(String, Vec<u8>)>> = all
-        .par_iter()
-        .enumerate()
-        .map(|(position, r)| {
-            let mut page = ctx.page(*r)?;
-            page.spark_lines = site.page_spark_lines(*r, cat);
-            finish(position, *r, page)
-        })
-        .collect::<Result<_, E>>()?;
+    let mut others = vec![Other::Home, Other::Quickref];
+    others.extend(ctx.nav_kinds.iter().map(|k| Other::Kind(*k)));
+    others.extend(
+        ctx.categories
+            .iter()
+            .map(|(c, items)| Other::Category(c, items)),
+    );
+    #[cfg(feature = "search")]
+    others.push(Other::Search);
+    others.push(Other::NotFound);
+    if show_findings {
+        others.push(Other::Health);
+    }
+    let (finished, (others, properties)) = rayon::join(
+        || {
+            all.par_iter()
+                .enumerate()
+                .map(|(position, r)| {
+                    let mut page = ctx.page(*r)?;
+                    page.spark_lines = site.page_spark_lines(*r, cat);
+                    finish(position, *r, page)
+                })
+                .collect::<Result<Vec<Option<(String, Vec<u8>)>>, E>>()
+        },
+        || {
+            rayon::join(
+                || {
+                    others
+                        .par_iter()
+                        .map(|o| ctx.other(o, findings))
+                        .collect::<Result<Vec<Page>, ThemeError>>()
+                },
+                || ctx.property_pages_cached(cat, &site.spark_lines(cat)),
+            )
+        },
+    );
+    let (finished, mut others, properties) = (finished?, others?, properties?);
+    // Site order: home and card page, content pages, then the property reference and the rest.
+    let rest = others.split_off(2);
+    let mut pages = others;
+    let mut urls: Vec<String> = pages.iter().map(|p| p.url.clone()).collect();
     urls.extend(all.iter().map(|r| site.url(*r)));
     files.extend(finished.into_iter().flatten());
     let first_other = pages.len();
-    pages.extend(ctx.property_pages_cached(cat, &site.spark_lines(cat))?);
+    pages.extend(properties);
     for r in all {
         if let Some(raw) = site.raw_url(r) {
             files.insert(
@@ -109,18 +150,7 @@ pub fn render_site<E: From<ThemeError> + Send>(
             );
         }
     }
-    for kind in ctx.nav_kinds.clone() {
-        pages.push(ctx.kind_index(kind)?);
-    }
-    for (cat, items) in &ctx.categories {
-        pages.push(ctx.category(cat, items)?);
-    }
-    #[cfg(feature = "search")]
-    pages.push(ctx.search_page()?);
-    pages.push(ctx.not_found()?);
-    if show_findings {
-        pages.push(ctx.health(findings)?);
-    }
+    pages.extend(rest);
     for (name, bytes) in &theme.static_files {
         files.insert(format!("static/{name}"), bytes.clone());
     }
@@ -305,6 +335,19 @@ impl Ctx<'_> {
             .get(rel)
             .map(|fs| fs.iter().map(|f| finding_value(f)).collect())
             .unwrap_or_default()
+    }
+
+    fn other(&self, page: &Other, findings: &[Finding]) -> Result<Page, ThemeError> {
+        match page {
+            Other::Home => self.home(),
+            Other::Quickref => self.quickref_page(),
+            Other::Kind(kind) => self.kind_index(*kind),
+            Other::Category(cat, items) => self.category(cat, items),
+            #[cfg(feature = "search")]
+            Other::Search => self.search_page(),
+            Other::NotFound => self.not_found(),
+            Other::Health => self.health(findings),
+        }
     }
 
     /// `/health/`: every finding grouped by page, with counts per rule.
