@@ -88,6 +88,7 @@ pub struct BuildReport {
 
 /// Loads and links the site: the model every later stage reads.
 pub fn load_site(opts: &BuildOptions) -> Result<model::Site, BuildError> {
+    memo::next_rebuild();
     let config = Config::load(&opts.root, opts.config.as_deref(), opts.base_url.as_deref())?;
     let loaded = load::load_all(&config);
     Ok(model::Site::new(config, loaded))
@@ -156,8 +157,6 @@ fn render_pages_into(
     // Pages post-processed by content (`serve` rebuilds only); both caches keep what this render
     // and the one before used.
     static POSTED: memo::PageCache = memo::PageCache::new();
-    render::RENDERED.next_generation();
-    POSTED.next_generation();
     let post = |page: &render::Page| -> Result<String, render::ThemeError> {
         let props = post::Properties {
             links: &links,

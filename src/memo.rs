@@ -79,22 +79,52 @@ pub fn fingerprint(parts: &[&[u8]]) -> u128 {
     (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
-/// Pages (or steps of them, or parsed sources) by fingerprint, kept for two generations: a new
-/// generation starts with every rebuild, and what the last two did not use is dropped.
+/// Which rebuild this is: every [`PageCache`] starts a new generation when it sees it change.
+static REBUILD: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Starts a rebuild: what the rebuild before last did not use is dropped from every [`PageCache`]
+/// (when it is next used).
+pub fn next_rebuild() {
+    REBUILD.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Results by fingerprint (pages, steps of them, parsed sources, rule verdicts), kept for two
+/// generations: the entries used by the current rebuild and by the one before ([`next_rebuild`]).
 pub struct PageCache<V = std::sync::Arc<str>> {
     generations: Mutex<Generations<V>>,
 }
 
 /// The entries used by the current rebuild and those of the one before.
 struct Generations<V> {
+    /// The rebuild `current` belongs to.
+    rebuild: u64,
     current: std::collections::BTreeMap<u128, V>,
     previous: std::collections::BTreeMap<u128, V>,
+}
+
+impl<V> Generations<V> {
+    /// Catches up with [`REBUILD`]: `current` becomes `previous` after one rebuild, and both are
+    /// dropped after two or more without a use.
+    fn catch_up(&mut self) -> &mut Self {
+        let now = REBUILD.load(std::sync::atomic::Ordering::Relaxed);
+        if now != self.rebuild {
+            self.previous = if now == self.rebuild + 1 {
+                std::mem::take(&mut self.current)
+            } else {
+                self.current.clear();
+                Default::default()
+            };
+            self.rebuild = now;
+        }
+        self
+    }
 }
 
 impl<V: Clone> PageCache<V> {
     pub const fn new() -> Self {
         PageCache {
             generations: Mutex::new(Generations {
+                rebuild: 0,
                 current: std::collections::BTreeMap::new(),
                 previous: std::collections::BTreeMap::new(),
             }),
@@ -112,6 +142,7 @@ impl<V: Clone> PageCache<V> {
             return compute().map(Into::into);
         };
         if let Ok(mut g) = self.generations.lock() {
+            let g = g.catch_up();
             if let Some(v) = g.current.get(&key).cloned() {
                 return Ok(v);
             }
@@ -122,16 +153,17 @@ impl<V: Clone> PageCache<V> {
         }
         let v: V = compute()?.into();
         if let Ok(mut g) = self.generations.lock() {
-            g.current.insert(key, v.clone());
+            g.catch_up().current.insert(key, v.clone());
         }
         Ok(v)
     }
 
-    /// Starts a new generation: entries not used since the one before are dropped.
-    pub fn next_generation(&self) {
-        if let Ok(mut g) = self.generations.lock() {
-            g.previous = std::mem::take(&mut g.current);
-        }
+    /// The cached value for `key` (`serve` only: `None` means caching is off), or `compute()`'s.
+    pub fn get_or_insert(&self, key: Option<u128>, compute: impl FnOnce() -> V) -> V {
+        let computed: Result<V, std::convert::Infallible> =
+            self.get_or_try_insert(key, || Ok(compute()));
+        let Ok(v) = computed;
+        v
     }
 }
 

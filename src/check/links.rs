@@ -14,8 +14,9 @@ use crate::model::anchors::{heading_ids, resolve_relative};
 use crate::util::lines::LineIndex;
 use crate::util::suggest::did_you_mean;
 use pulldown_cmark::{Event, Parser, Tag};
+use crate::memo::{self, PageCache};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A Markdown text and where its first line sits in its file.
 struct Text<'a> {
@@ -27,10 +28,10 @@ struct Text<'a> {
 pub fn check(cx: &Context) -> Vec<Finding> {
     let site = cx.site;
     // Heading ids of every Markdown page, by root-relative path.
-    let mut anchors: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut anchors: HashMap<&str, Arc<Vec<String>>> = HashMap::new();
     let mut texts: Vec<Text> = Vec::new();
     for r in &site.recipes {
-        anchors.insert(&r.source.rel, heading_ids(&r.doc.body));
+        anchors.insert(&r.source.rel, ids_of(&r.doc.body));
         texts.push(Text {
             file: &r.source.rel,
             body: &r.doc.body,
@@ -38,7 +39,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
         });
     }
     for i in &site.issues {
-        anchors.insert(&i.source.rel, heading_ids(&i.doc.body));
+        anchors.insert(&i.source.rel, ids_of(&i.doc.body));
         texts.push(Text {
             file: &i.source.rel,
             body: &i.doc.body,
@@ -48,7 +49,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     for n in &site.notebooks {
         let mut ids = Vec::new();
         for c in n.cells.iter().filter(|c| c.kind == CellKind::Markdown) {
-            ids.extend(heading_ids(&c.source));
+            ids.extend(ids_of(&c.source).iter().cloned());
             // A cell's source array usually starts on the line after `"source": [`.
             texts.push(Text {
                 file: &n.source.rel,
@@ -56,7 +57,7 @@ pub fn check(cx: &Context) -> Vec<Finding> {
                 first_line: c.line + 1,
             });
         }
-        anchors.insert(&n.source.rel, ids);
+        anchors.insert(&n.source.rel, Arc::new(ids));
     }
     let mut findings = Vec::new();
     for t in &texts {
@@ -66,25 +67,62 @@ pub fn check(cx: &Context) -> Vec<Finding> {
     findings
 }
 
+/// `serve` rebuilds: what this rule reads from a text that did not change since the last save.
+static IDS: PageCache<Arc<Vec<String>>> = PageCache::new();
+static DESTINATIONS: PageCache<Arc<Vec<Destination>>> = PageCache::new();
+static MENTIONS: PageCache<Arc<Vec<Mention>>> = PageCache::new();
+
+fn key(kind: &str, text: &str) -> Option<u128> {
+    memo::caching_pages().then(|| memo::fingerprint(&[kind.as_bytes(), text.as_bytes()]))
+}
+
+/// The heading ids of a Markdown text.
+fn ids_of(body: &str) -> Arc<Vec<String>> {
+    IDS.get_or_insert(key("ids", body), || Arc::new(heading_ids(body)))
+}
+
+/// A link or image of a Markdown text: its URL, line and column (1-based, in the text).
+struct Destination {
+    url: String,
+    line: usize,
+    column: usize,
+}
+
+fn destinations(body: &str) -> Arc<Vec<Destination>> {
+    DESTINATIONS.get_or_insert(key("links", body), || {
+        let lines = LineIndex::new(body);
+        let found = Parser::new_ext(body, markdown_options())
+            .into_offset_iter()
+            .filter_map(|(event, range)| match &event {
+                Event::Start(Tag::Link { dest_url, .. })
+                | Event::Start(Tag::Image { dest_url, .. }) => {
+                    let (line, column) = lines.line_col(range.start);
+                    Some(Destination {
+                        url: dest_url.to_string(),
+                        line,
+                        column,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        Arc::new(found)
+    })
+}
+
 fn check_links(
     cx: &Context,
     t: &Text,
-    anchors: &HashMap<&str, Vec<String>>,
+    anchors: &HashMap<&str, Arc<Vec<String>>>,
     findings: &mut Vec<Finding>,
 ) {
-    let lines = LineIndex::new(t.body);
-    for (event, range) in Parser::new_ext(t.body, markdown_options()).into_offset_iter() {
-        let dest = match &event {
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => dest_url.to_string(),
-            _ => continue,
-        };
-        let (line, col) = lines.line_col(range.start);
+    for d in destinations(t.body).iter() {
+        let (line, col, dest) = (d.line, d.column, &d.url);
         let at = |code: Code, msg: String| {
             Finding::error(code, t.file, line + t.first_line - 1, col, msg)
         };
         if let Some(fragment) = dest.strip_prefix('#') {
-            let ids = anchors.get(t.file).map(Vec::as_slice).unwrap_or(&[]);
+            let ids = anchors.get(t.file).map(|v| v.as_slice()).unwrap_or(&[]);
             if !fragment.is_empty() && !ids.iter().any(|i| i == fragment) {
                 findings.push(
                     at(
@@ -96,10 +134,10 @@ fn check_links(
             }
             continue;
         }
-        let Some((path, fragment)) = resolve_relative(t.file, &dest) else {
+        let Some((path, fragment)) = resolve_relative(t.file, dest) else {
             // Above the site root but inside the repository: a repository file, when it exists.
             let relative = dest.starts_with("../") || dest.starts_with("./");
-            if relative && cx.site.repo_files.resolve(t.file, &dest).is_none() {
+            if relative && cx.site.repo_files.resolve(t.file, dest).is_none() {
                 findings.push(
                     at(
                         Code::LinkBroken,
@@ -115,7 +153,7 @@ fn check_links(
         let target = cx.site.config.root.join(&path);
         let here = (line + t.first_line - 1, col);
         let created = cx.created_files(t.file);
-        let link = dest.split('#').next().unwrap_or(&dest);
+        let link = dest.split('#').next().unwrap_or(dest);
         if !target.exists()
             && !created.created_before(here, &path)
             && !created.created_before(here, link)
@@ -166,6 +204,37 @@ fn path_re() -> &'static regex::Regex {
     })
 }
 
+/// A repository path written in code: the path, its line (0-based, in the code) and column.
+struct Mention {
+    path: String,
+    line: usize,
+    column: usize,
+}
+
+/// The repository paths `code` writes (not those followed by a placeholder, a variable, a glob
+/// or a template, and none with `..`).
+fn mentions(code: &str) -> Arc<Vec<Mention>> {
+    MENTIONS.get_or_insert(key("paths", code), || {
+        let mut found = Vec::new();
+        for (n, line) in code.lines().enumerate() {
+            for cap in path_re().captures_iter(line) {
+                let Some(m) = cap.get(1) else { continue };
+                let raw = m.as_str();
+                let rest = &line[m.end()..];
+                if rest.starts_with(['<', '$', '*', '{']) || raw.contains("..") {
+                    continue;
+                }
+                found.push(Mention {
+                    path: raw.trim_start_matches("./").trim_end_matches('/').to_string(),
+                    line: n,
+                    column: line[..m.start()].chars().count() + 1,
+                });
+            }
+        }
+        Arc::new(found)
+    })
+}
+
 /// Repository paths in code, scripts and notebooks. Paths under a mapped chart path
 /// (`[chart_paths]`) are accepted: the chart contract is not the whole chart.
 fn check_paths(cx: &Context, findings: &mut Vec<Finding>) {
@@ -175,32 +244,21 @@ fn check_paths(cx: &Context, findings: &mut Vec<Finding>) {
                     first_line: usize,
                     first_col: usize,
                     files: &PageFiles| {
-        for (n, line) in code.lines().enumerate() {
-            for cap in path_re().captures_iter(line) {
-                let Some(m) = cap.get(1) else { continue };
-                let raw = m.as_str();
-                let rest = &line[m.end()..];
-                if rest.starts_with(['<', '$', '*', '{']) || raw.contains("..") {
-                    continue;
-                }
-                let path = raw.trim_start_matches("./").trim_end_matches('/');
-                let col = line[..m.start()].chars().count() + 1;
-                if path_exists(cx, path)
-                    || files.created_here_or_before((first_line + n, col), path)
-                {
-                    continue;
-                }
-                findings.push(
-                    Finding::warning(
-                        Code::PathMissing,
-                        file,
-                        first_line + n,
-                        if n == 0 { col + first_col - 1 } else { col },
-                        format!("`{path}` does not exist in this repository"),
-                    )
-                    .with_help("fix the path, or silence the block with <!-- spark-docs-ignore: path-missing --> if it is an example"),
-                );
+        for m in mentions(code).iter() {
+            let (path, n, col) = (m.path.as_str(), m.line, m.column);
+            if path_exists(cx, path) || files.created_here_or_before((first_line + n, col), path) {
+                continue;
             }
+            findings.push(
+                Finding::warning(
+                    Code::PathMissing,
+                    file,
+                    first_line + n,
+                    if n == 0 { col + first_col - 1 } else { col },
+                    format!("`{path}` does not exist in this repository"),
+                )
+                .with_help("fix the path, or silence the block with <!-- spark-docs-ignore: path-missing --> if it is an example"),
+            );
         }
     };
     for b in cx.code_blocks() {

@@ -16,7 +16,7 @@
 //! Nothing is executed but ShellCheck itself, which reads the script on stdin (one process per
 //! script, in parallel) in the script's directory, so a team's `.shellcheckrc` applies.
 
-use super::shell::{first_finding, syntax_errors, to_finding};
+use super::shell::{block_errors, first_finding, to_finding};
 use super::Context;
 use crate::check::codes::Code;
 use crate::diagnostics::{Finding, Severity};
@@ -40,7 +40,8 @@ pub fn check(cx: &Context) -> Vec<Finding> {
         .par_iter()
         .flat_map_iter(|script| {
             let mut out = Vec::new();
-            let errors = syntax_errors(&script.source.text);
+            // The shell rule's verdict on a `bash` block, remembered across `serve` rebuilds.
+            let errors = block_errors("bash", &script.source.text).unwrap_or_default();
             let broken = errors.iter().any(|e| !e.warning);
             if let Some(e) = first_finding(&errors) {
                 out.push(to_finding(e, |severity, line, column, message| Finding {

@@ -25,7 +25,9 @@ use crate::model::signatures::{compile, js_incompatibility, signed_pages};
 use crate::model::PageRef;
 
 use crate::util::sections::SectionNames;
+use crate::memo::{self, Memo, PageCache};
 use pulldown_cmark::{Event, Parser};
+use std::sync::Arc;
 
 pub fn check(cx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -66,13 +68,19 @@ fn invalid(cx: &Context, findings: &mut Vec<Finding>) {
 }
 
 /// The inline code spans of a Markdown body.
-fn inline_code(body: &str) -> Vec<String> {
-    Parser::new_ext(body, markdown_options())
-        .filter_map(|e| match e {
-            Event::Code(c) => Some(c.into_string()),
-            _ => None,
-        })
-        .collect()
+/// The inline code of a Markdown text (remembered across `serve` rebuilds).
+fn inline_code(body: &str) -> Arc<Vec<String>> {
+    static FOUND: PageCache<Arc<Vec<String>>> = PageCache::new();
+    let key = memo::caching_pages().then(|| memo::fingerprint(&[body.as_bytes()]));
+    FOUND.get_or_insert(key, || {
+        let code = Parser::new_ext(body, markdown_options())
+            .filter_map(|e| match e {
+                Event::Code(c) => Some(c.into_string()),
+                _ => None,
+            })
+            .collect();
+        Arc::new(code)
+    })
 }
 
 fn page_doc<'a>(cx: &Context<'a>, page: PageRef) -> Option<&'a crate::load::recipe::MarkdownDoc> {
@@ -90,7 +98,7 @@ fn unmatched(cx: &Context, findings: &mut Vec<Finding>) {
         };
         let src = cx.site.source(page);
         let mut quoted: Vec<String> = doc.code_blocks.iter().map(|b| b.code.clone()).collect();
-        quoted.extend(inline_code(&doc.body));
+        quoted.extend(inline_code(&doc.body).iter().cloned());
         for sig in sigs {
             let Some(re) = compile(sig) else { continue };
             if quoted.iter().any(|q| re.is_match(q)) {
@@ -149,16 +157,49 @@ fn symptom_sections(body: &str, body_line: usize, names: &SectionNames) -> Vec<(
     out
 }
 
+/// Every valid signature of the site, matched at once: one pass over a quoted error instead of
+/// one per signature. The set is remembered for the process by its signatures.
+enum Routes {
+    Set(Arc<regex::RegexSet>),
+    /// The signatures one by one, when the set is too large to compile.
+    Each(Vec<Arc<regex::Regex>>),
+}
+
+impl Routes {
+    fn new(signatures: Vec<String>) -> Routes {
+        static SETS: Memo<Vec<String>, Option<Arc<regex::RegexSet>>> = Memo::new(4);
+        let set = SETS.get_or_insert_with(signatures.clone(), || {
+            regex::RegexSetBuilder::new(&signatures)
+                .size_limit((1 << 20) * signatures.len().clamp(1, 64))
+                .build()
+                .ok()
+                .map(Arc::new)
+        });
+        match set {
+            Some(set) => Routes::Set(set),
+            None => Routes::Each(signatures.iter().filter_map(|s| compile(s)).collect()),
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Routes::Set(set) => set.is_match(text),
+            Routes::Each(each) => each.iter().any(|re| re.is_match(text)),
+        }
+    }
+}
+
 fn unrouted(cx: &Context, findings: &mut Vec<Finding>) {
-    let all: Vec<regex::Regex> = signed_pages(cx.site)
+    let all: Vec<String> = signed_pages(cx.site)
         .into_iter()
-        .flat_map(|(_, sigs)| sigs.iter().filter_map(|s| compile(s)))
+        .flat_map(|(_, sigs)| sigs.iter().filter(|s| compile(s).is_some()).cloned())
         .collect();
     // A site that routes nothing by signature yet (an adopted repository) would get one warning
     // per quoted error of every issue; the rule starts with the site's first signature.
     if all.is_empty() {
         return;
     }
+    let routes = Routes::new(all);
     for issue in &cx.site.issues {
         let sections = symptom_sections(
             &issue.doc.body,
@@ -176,7 +217,7 @@ fn unrouted(cx: &Context, findings: &mut Vec<Finding>) {
                 .lines()
                 .filter(|l| !l.trim().is_empty())
                 .all(|l| l.trim_start().starts_with("TODO"));
-            if unfilled || all.iter().any(|re| re.is_match(&text)) {
+            if unfilled || routes.is_match(&text) {
                 continue;
             }
             let first = text

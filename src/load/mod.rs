@@ -62,12 +62,6 @@ pub fn load_all(config: &Config) -> Loaded {
     static ISSUES: Parses<Issue> = PageCache::new();
     static PRESETS: Parses<Preset> = PageCache::new();
     static NOTEBOOKS: Parses<Notebook> = PageCache::new();
-    if crate::memo::caching_pages() {
-        RECIPES.next_generation();
-        ISSUES.next_generation();
-        PRESETS.next_generation();
-        NOTEBOOKS.next_generation();
-    }
     let mut out = Loaded::default();
     let src = &config.site.sources;
     let root = &config.root;
@@ -150,13 +144,11 @@ fn parse_all<T: Clone + Send + Sync>(
                     file.text.as_bytes(),
                 ])
             });
-            let parsed: Result<_, std::convert::Infallible> = cache.get_or_try_insert(key, || {
+            cache.get_or_insert(key, || {
                 let mut found = Vec::new();
                 let value = parse(file, &mut found);
-                Ok(Arc::new((value, found)))
-            });
-            let Ok(parsed) = parsed;
-            parsed
+                Arc::new((value, found))
+            })
         })
         .collect();
     let mut values = Vec::with_capacity(parsed.len());

@@ -5,6 +5,7 @@
 //! search leaves them out of the browser's list.
 
 use super::{PageRef, Site};
+use std::sync::Arc;
 
 /// Every page that carries signatures (recipes, then issues), with them, in a stable order.
 pub fn signed_pages(site: &Site) -> Vec<(PageRef, &[String])> {
@@ -22,19 +23,22 @@ pub fn signed_pages(site: &Site) -> Vec<(PageRef, &[String])> {
 }
 
 /// Compiles a signature the way every consumer does (bounded size); `None` when it does not.
-pub fn compile(sig: &str) -> Option<regex::Regex> {
+pub fn compile(sig: &str) -> Option<Arc<regex::Regex>> {
     compile_checked(sig).ok()
 }
 
 /// [`compile`] with the compiler's message when it fails. Remembered for the process (compiling
-/// the site's signatures again on every `serve` rebuild took most of the check stage).
-pub fn compile_checked(sig: &str) -> Result<regex::Regex, String> {
-    static COMPILED: crate::memo::Memo<String, Result<regex::Regex, String>> =
+/// the site's signatures again on every `serve` rebuild took most of the check stage), and shared
+/// rather than cloned: a cloned `Regex` starts with empty match caches, so every rebuild would
+/// build its automata again.
+pub fn compile_checked(sig: &str) -> Result<Arc<regex::Regex>, String> {
+    static COMPILED: crate::memo::Memo<String, Result<Arc<regex::Regex>, String>> =
         crate::memo::Memo::new(10_000);
     COMPILED.get_or_insert_with(sig.to_string(), || {
         regex::RegexBuilder::new(sig)
             .size_limit(1 << 20)
             .build()
+            .map(Arc::new)
             .map_err(|e| e.to_string())
     })
 }

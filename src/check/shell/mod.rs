@@ -120,6 +120,15 @@ pub fn check(cx: &Context) -> Vec<Finding> {
 /// What bash would say about a code block in `lang`: the whole block for shell languages, the
 /// prompted commands for console transcripts; `None` for any other language.
 pub fn block_errors(lang: &str, code: &str) -> Option<Vec<ShellError>> {
+    // `serve` rebuilds: most blocks did not change since the last save.
+    static VERDICTS: crate::memo::PageCache<Option<Vec<ShellError>>> =
+        crate::memo::PageCache::new();
+    let key = crate::memo::caching_pages()
+        .then(|| crate::memo::fingerprint(&[lang.as_bytes(), code.as_bytes()]));
+    VERDICTS.get_or_insert(key, || block_errors_uncached(lang, code))
+}
+
+fn block_errors_uncached(lang: &str, code: &str) -> Option<Vec<ShellError>> {
     if langs::is_console(lang) {
         Some(console_errors(code))
     } else if langs::is_shell(lang) {

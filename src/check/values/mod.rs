@@ -105,7 +105,7 @@ pub(super) fn unread_help(chart: &str, parent: &[Seg], key: &str, read: &[String
 }
 
 /// Compiled schemas by schema file.
-type Validators = HashMap<String, Result<jsonschema::Validator, String>>;
+type Validators = HashMap<String, Result<std::sync::Arc<jsonschema::Validator>, String>>;
 
 /// One preset checked against its chart.
 struct PresetCheck<'p> {

@@ -10,7 +10,10 @@ use crate::model::values::{coalesce, display_path, Interface, Seg};
 use crate::util::yaml::{map_get, to_json};
 use serde_json::Value as J;
 use serde_yaml_ng::Value as Y;
+use crate::load::SourceFile;
+use crate::memo::PageCache;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 impl PresetCheck<'_> {
     /// Validates the preset merged over the chart defaults against the chart's schema (and each
@@ -18,7 +21,7 @@ impl PresetCheck<'_> {
     pub(super) fn schema(&mut self, iface: &Interface, values: &Y, validators: &mut Validators) {
         let merged = merge_over(self.chart.values.as_ref(), values);
         if let (Some(schema), Some(file)) = (&self.chart.schema, &self.chart.schema_file) {
-            self.validate(validators, schema, &file.rel, &to_json(&merged), &[]);
+            self.validate(validators, schema, file, &to_json(&merged), &[]);
         }
         for (key, sub) in iface.subcharts() {
             let (Some(schema), Some(file)) = (&sub.schema, &sub.schema_file) else {
@@ -37,7 +40,7 @@ impl PresetCheck<'_> {
             self.validate(
                 validators,
                 schema,
-                &file.rel,
+                file,
                 &to_json(&inst),
                 &[Seg::Key(key.to_string())],
             );
@@ -48,14 +51,19 @@ impl PresetCheck<'_> {
         &mut self,
         validators: &mut Validators,
         schema: &J,
-        schema_rel: &str,
+        schema_file: &SourceFile,
         instance: &J,
         prefix: &[Seg],
     ) {
-        let validator = match validators
-            .entry(schema_rel.to_string())
-            .or_insert_with(|| compile_schema(schema))
-        {
+        // `serve` rebuilds: a schema file that did not change is not compiled again.
+        static COMPILED: PageCache<Result<Arc<jsonschema::Validator>, String>> = PageCache::new();
+        let schema_rel = schema_file.rel.as_str();
+        let validator = match validators.entry(schema_rel.to_string()).or_insert_with(|| {
+            let key = crate::memo::caching_pages().then(|| {
+                crate::memo::fingerprint(&[schema_rel.as_bytes(), schema_file.text.as_bytes()])
+            });
+            COMPILED.get_or_insert(key, || compile_schema(schema).map(Arc::new))
+        }) {
             Ok(v) => v,
             Err(e) => {
                 self.findings.push(Finding::error(
