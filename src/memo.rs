@@ -105,8 +105,7 @@ struct Generations<V> {
 impl<V> Generations<V> {
     /// Catches up with [`REBUILD`]: `current` becomes `previous` after one rebuild, and both are
     /// dropped after two or more without a use.
-    fn catch_up(&mut self) -> &mut Self {
-        let now = REBUILD.load(std::sync::atomic::Ordering::Relaxed);
+    fn catch_up(&mut self, now: u64) -> &mut Self {
         if now != self.rebuild {
             self.previous = if now == self.rebuild + 1 {
                 std::mem::take(&mut self.current)
@@ -138,11 +137,22 @@ impl<V: Clone> PageCache<V> {
         key: Option<u128>,
         compute: impl FnOnce() -> Result<T, E>,
     ) -> Result<V, E> {
+        let rebuild = REBUILD.load(std::sync::atomic::Ordering::Relaxed);
+        self.get_or_try_insert_in(rebuild, key, compute)
+    }
+
+    /// [`PageCache::get_or_try_insert`] during rebuild number `rebuild`.
+    fn get_or_try_insert_in<T: Into<V>, E>(
+        &self,
+        rebuild: u64,
+        key: Option<u128>,
+        compute: impl FnOnce() -> Result<T, E>,
+    ) -> Result<V, E> {
         let Some(key) = key else {
             return compute().map(Into::into);
         };
         if let Ok(mut g) = self.generations.lock() {
-            let g = g.catch_up();
+            let g = g.catch_up(rebuild);
             if let Some(v) = g.current.get(&key).cloned() {
                 return Ok(v);
             }
@@ -153,7 +163,7 @@ impl<V: Clone> PageCache<V> {
         }
         let v: V = compute()?.into();
         if let Ok(mut g) = self.generations.lock() {
-            g.catch_up().current.insert(key, v.clone());
+            g.catch_up(rebuild).current.insert(key, v.clone());
         }
         Ok(v)
     }
@@ -175,7 +185,31 @@ impl<V: Clone> Default for PageCache<V> {
 
 #[cfg(test)]
 mod tests {
-    use super::Memo;
+    use super::{Memo, PageCache};
+
+    #[test]
+    fn page_caches_keep_what_the_last_two_rebuilds_used() {
+        let cache: PageCache<u32> = PageCache::new();
+        let calls = std::cell::Cell::new(0);
+        let get = |rebuild: u64, k: u128| {
+            let got: Result<u32, ()> = cache.get_or_try_insert_in(rebuild, Some(k), || {
+                calls.set(calls.get() + 1);
+                Ok(k as u32)
+            });
+            got.unwrap()
+        };
+        assert_eq!((get(1, 1), get(1, 2)), (1, 2));
+        assert_eq!(calls.get(), 2);
+        assert_eq!(get(2, 1), 1, "used by the rebuild before: kept");
+        assert_eq!(calls.get(), 2);
+        assert_eq!(get(3, 1), 1, "and kept while each rebuild uses it");
+        assert_eq!(get(3, 2), 2, "unused by rebuild 2: computed again");
+        assert_eq!(calls.get(), 3);
+        assert_eq!(get(5, 1), 1, "unused for a whole rebuild: computed again");
+        assert_eq!(calls.get(), 4);
+        assert_eq!(cache.get_or_insert(None, || 7), 7, "no key: never cached");
+        assert_eq!(cache.get_or_insert(None, || 8), 8);
+    }
 
     #[test]
     fn remembers_until_the_limit_then_starts_over() {

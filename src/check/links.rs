@@ -10,11 +10,11 @@ use crate::check::codes::Code;
 use crate::diagnostics::Finding;
 use crate::load::notebook::CellKind;
 use crate::load::recipe::markdown_options;
+use crate::memo::{self, PageCache};
 use crate::model::anchors::{heading_ids, resolve_relative};
 use crate::util::lines::LineIndex;
 use crate::util::suggest::did_you_mean;
 use pulldown_cmark::{Event, Parser, Tag};
-use crate::memo::{self, PageCache};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -225,7 +225,10 @@ fn mentions(code: &str) -> Arc<Vec<Mention>> {
                     continue;
                 }
                 found.push(Mention {
-                    path: raw.trim_start_matches("./").trim_end_matches('/').to_string(),
+                    path: raw
+                        .trim_start_matches("./")
+                        .trim_end_matches('/')
+                        .to_string(),
                     line: n,
                     column: line[..m.start()].chars().count() + 1,
                 });

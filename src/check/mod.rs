@@ -169,7 +169,18 @@ const RULES: &[Rule] = &[
 /// with `[check]` settings applied, sorted by file and line.
 pub fn run(site: &Site) -> Vec<Finding> {
     let cx = Context::new(site);
-    let mut findings: Vec<Finding> = RULES.par_iter().enumerate().flat_map(|(i,rule)| {let t=std::time::Instant::now(); let v=rule(&cx); if std::env::var_os("RT").is_some() {eprintln!("R{} {:?}", i, t.elapsed());} v}).collect();
+    let mut findings: Vec<Finding> = RULES
+        .par_iter()
+        .enumerate()
+        .flat_map(|(i, rule)| {
+            let t = std::time::Instant::now();
+            let v = rule(&cx);
+            if std::env::var_os("RT").is_some() {
+                eprintln!("R{} {:?}", i, t.elapsed());
+            }
+            v
+        })
+        .collect();
     findings.extend(site.findings.iter().cloned());
     apply_config(&cx, &mut findings);
     crate::diagnostics::sort(&mut findings);

@@ -24,8 +24,8 @@ use crate::model::anchors::headings;
 use crate::model::signatures::{compile, js_incompatibility, signed_pages};
 use crate::model::PageRef;
 
-use crate::util::sections::SectionNames;
 use crate::memo::{self, Memo, PageCache};
+use crate::util::sections::SectionNames;
 use pulldown_cmark::{Event, Parser};
 use std::sync::Arc;
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
 /// Quiet time after a write that is known to be complete (the file was closed after writing, or
 /// renamed into place): the usual single save, so it reaches the browser sooner.
-pub const DEBOUNCE_COMPLETE: Duration = Duration::from_millis(25);
+pub const DEBOUNCE_COMPLETE: Duration = Duration::from_millis(10);
 /// A stream of changes (a `git checkout`) still rebuilds at least this often.
 pub const MAX_WAIT: Duration = Duration::from_millis(1000);
 

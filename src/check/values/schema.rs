@@ -6,12 +6,12 @@
 use super::{truncate, PresetCheck, Validators};
 use crate::check::codes::Code;
 use crate::diagnostics::Finding;
+use crate::load::SourceFile;
+use crate::memo::PageCache;
 use crate::model::values::{coalesce, display_path, Interface, Seg};
 use crate::util::yaml::{map_get, to_json};
 use serde_json::Value as J;
 use serde_yaml_ng::Value as Y;
-use crate::load::SourceFile;
-use crate::memo::PageCache;
 use std::collections::HashSet;
 use std::sync::Arc;
 
