@@ -81,6 +81,7 @@ fn events(addr: SocketAddr) -> (mpsc::Receiver<(String, String, Instant)>, TcpSt
                 return;
             }
             let Ok(size) = usize::from_str_radix(line.trim(), 16) else {
+                eprintln!("serve_reload: not a chunk size: {line:?}");
                 return;
             };
             let mut chunk = vec![0; size + 2];
@@ -169,7 +170,13 @@ fn main() {
         .parse()
         .unwrap();
     let (rx, _stream) = events(addr);
-    let (hello, data, _) = rx.recv_timeout(Duration::from_secs(10)).expect("hello");
+    let (hello, data, _) = match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(m) => m,
+        Err(e) => panic!(
+            "no hello from {addr} ({e}); the server said:\n{}",
+            fs::read_to_string(&stderr_path).unwrap_or_default()
+        ),
+    };
     assert_eq!(hello, "hello");
     if data.contains("\"ok\":false") {
         let mut err = String::new();
@@ -219,6 +226,13 @@ fn main() {
     // The server's own account: "rebuilt in T ms (load L, check C, render R)".
     std::thread::sleep(Duration::from_millis(300));
     let log = fs::read_to_string(&stderr_path).unwrap_or_default();
+    // The search index and the card are remade once saves pause (300 ms): a remake that
+    // overlaps the next save competes with its rebuild for the cores.
+    let remakes = log
+        .lines()
+        .filter(|l| l.contains("search index and quick-reference card updated"))
+        .count();
+    println!("search index and card remade {remakes} times during the run");
     let mut stages: [Vec<f64>; 4] = Default::default();
     for line in log.lines().filter(|l| l.contains("rebuil")) {
         let Some(rest) = line.split(" in ").nth(1) else {
