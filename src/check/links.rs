@@ -69,8 +69,8 @@ pub fn check(cx: &Context) -> Vec<Finding> {
 
 /// `serve` rebuilds: what this rule reads from a text that did not change since the last save.
 static IDS: PageCache<Arc<Vec<String>>> = PageCache::new();
-static DESTINATIONS: PageCache<Arc<Vec<Destination>>> = PageCache::new();
-static MENTIONS: PageCache<Arc<Vec<Mention>>> = PageCache::new();
+static DESTINATIONS: PageCache<Arc<Vec<Found>>> = PageCache::new();
+static MENTIONS: PageCache<Arc<Vec<Found>>> = PageCache::new();
 
 fn key(kind: &str, text: &str) -> Option<u128> {
     memo::caching_pages().then(|| memo::fingerprint(&[kind.as_bytes(), text.as_bytes()]))
@@ -81,14 +81,16 @@ fn ids_of(body: &str) -> Arc<Vec<String>> {
     IDS.get_or_insert(key("ids", body), || Arc::new(heading_ids(body)))
 }
 
-/// A link or image of a Markdown text: its URL, line and column (1-based, in the text).
-struct Destination {
-    url: String,
+/// Something found in a text (a link's URL, a repository path) and where: line and column,
+/// 1-based, within that text.
+struct Found {
+    text: String,
     line: usize,
     column: usize,
 }
 
-fn destinations(body: &str) -> Arc<Vec<Destination>> {
+/// The links and images of a Markdown text.
+fn destinations(body: &str) -> Arc<Vec<Found>> {
     DESTINATIONS.get_or_insert(key("links", body), || {
         let lines = LineIndex::new(body);
         let found = Parser::new_ext(body, markdown_options())
@@ -97,8 +99,8 @@ fn destinations(body: &str) -> Arc<Vec<Destination>> {
                 Event::Start(Tag::Link { dest_url, .. })
                 | Event::Start(Tag::Image { dest_url, .. }) => {
                     let (line, column) = lines.line_col(range.start);
-                    Some(Destination {
-                        url: dest_url.to_string(),
+                    Some(Found {
+                        text: dest_url.to_string(),
                         line,
                         column,
                     })
@@ -117,7 +119,7 @@ fn check_links(
     findings: &mut Vec<Finding>,
 ) {
     for d in destinations(t.body).iter() {
-        let (line, col, dest) = (d.line, d.column, &d.url);
+        let (line, col, dest) = (d.line, d.column, &d.text);
         let at = |code: Code, msg: String| {
             Finding::error(code, t.file, line + t.first_line - 1, col, msg)
         };
@@ -204,16 +206,9 @@ fn path_re() -> &'static regex::Regex {
     })
 }
 
-/// A repository path written in code: the path, its line (0-based, in the code) and column.
-struct Mention {
-    path: String,
-    line: usize,
-    column: usize,
-}
-
 /// The repository paths `code` writes (not those followed by a placeholder, a variable, a glob
 /// or a template, and none with `..`).
-fn mentions(code: &str) -> Arc<Vec<Mention>> {
+fn mentions(code: &str) -> Arc<Vec<Found>> {
     MENTIONS.get_or_insert(key("paths", code), || {
         let mut found = Vec::new();
         for (n, line) in code.lines().enumerate() {
@@ -224,12 +219,12 @@ fn mentions(code: &str) -> Arc<Vec<Mention>> {
                 if rest.starts_with(['<', '$', '*', '{']) || raw.contains("..") {
                     continue;
                 }
-                found.push(Mention {
-                    path: raw
+                found.push(Found {
+                    text: raw
                         .trim_start_matches("./")
                         .trim_end_matches('/')
                         .to_string(),
-                    line: n,
+                    line: n + 1,
                     column: line[..m.start()].chars().count() + 1,
                 });
             }
@@ -248,7 +243,8 @@ fn check_paths(cx: &Context, findings: &mut Vec<Finding>) {
                     first_col: usize,
                     files: &PageFiles| {
         for m in mentions(code).iter() {
-            let (path, n, col) = (m.path.as_str(), m.line, m.column);
+            // `n`: the line within the code, 0-based.
+            let (path, n, col) = (m.text.as_str(), m.line - 1, m.column);
             if path_exists(cx, path) || files.created_here_or_before((first_line + n, col), path) {
                 continue;
             }
