@@ -149,7 +149,7 @@ fn main() {
         .spawn()
         .expect("start spark-docs serve");
     let stdout = child.stdout.take().unwrap();
-    let _child = Killer(child);
+    let mut _child = Killer(child);
     let mut url = String::new();
     for line in BufReader::new(stdout).lines().map_while(Result::ok) {
         if let Some(u) = line.strip_prefix("serving at ") {
@@ -172,10 +172,14 @@ fn main() {
     let (rx, _stream) = events(addr);
     let (hello, data, _) = match rx.recv_timeout(Duration::from_secs(10)) {
         Ok(m) => m,
-        Err(e) => panic!(
-            "no hello from {addr} ({e}); the server said:\n{}",
-            fs::read_to_string(&stderr_path).unwrap_or_default()
-        ),
+        Err(e) => {
+            std::thread::sleep(Duration::from_millis(500));
+            panic!(
+                "no hello from {addr} ({e}); the server ({:?}) said:\n{}",
+                _child.0.try_wait(),
+                fs::read_to_string(&stderr_path).unwrap_or_default()
+            )
+        }
     };
     assert_eq!(hello, "hello");
     if data.contains("\"ok\":false") {

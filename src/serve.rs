@@ -218,13 +218,17 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         None => None,
     };
 
-    println!("serving at {url}");
-    if opts.watch {
-        println!("watching for changes; press Ctrl-C to stop");
+    // A server must not stop because nobody reads its stdout any more (`serve | head -1`, a
+    // supervisor that closed the pipe): `println!` would panic on the broken pipe.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "serving at {url}");
+    let _ = if opts.watch {
+        writeln!(out, "watching for changes; press Ctrl-C to stop")
     } else {
-        println!("not watching (--no-watch); press Ctrl-C to stop");
-    }
-    let _ = std::io::stdout().flush();
+        writeln!(out, "not watching (--no-watch); press Ctrl-C to stop")
+    };
+    let _ = out.flush();
+    drop(out);
     if opts.open {
         open_browser(&url);
     }

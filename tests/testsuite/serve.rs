@@ -1018,3 +1018,51 @@ fn cached_rebuilds_render_what_a_fresh_render_does() {
     );
     assert_eq!(showing(&edited, &old_title), 0, "a page kept the old title");
 }
+
+/// A server whose stdout nobody reads any more (`serve | head -1`, a supervisor that closed the
+/// pipe) keeps serving: the read end is closed before it prints its address.
+#[test]
+fn a_closed_stdout_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&crate::support::fixture("basic"), &root);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let stderr_path = dir.path().join("stderr.txt");
+    let mut child = Command::new(bin())
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(&root)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(fs::File::create(&stderr_path).unwrap())
+        .spawn()
+        .expect("start spark-docs serve");
+    drop(child.stdout.take());
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if try_get(addr, "/").is_ok() {
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "serve exited ({status}):\n{}",
+                fs::read_to_string(&stderr_path).unwrap_or_default()
+            );
+        }
+        assert!(Instant::now() < deadline, "serve never answered");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // It answered, and it is still there after printing its address into the closed pipe.
+    std::thread::sleep(Duration::from_millis(300));
+    let alive = child.try_wait().unwrap().is_none();
+    let again = try_get(addr, "/");
+    let _ = child.kill();
+    let _ = child.wait();
+    let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
+    assert!(alive && again.is_ok(), "{:?}\n{stderr}", again.err());
+}
