@@ -64,6 +64,12 @@ pub fn caching_pages() -> bool {
     REBUILDING.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// The cache key of `parts` while pages are cached (`serve`); `None`, with nothing hashed, in a
+/// single `build`.
+pub fn rebuild_key(parts: &[&[u8]]) -> Option<u128> {
+    caching_pages().then(|| fingerprint(parts))
+}
+
 /// A 128-bit fingerprint of `parts` (two differently salted SipHashes): the key of a cached page.
 pub fn fingerprint(parts: &[&[u8]]) -> u128 {
     use std::hash::Hasher;

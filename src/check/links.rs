@@ -72,13 +72,11 @@ static IDS: PageCache<Arc<Vec<String>>> = PageCache::new();
 static DESTINATIONS: PageCache<Arc<Vec<Found>>> = PageCache::new();
 static MENTIONS: PageCache<Arc<Vec<Found>>> = PageCache::new();
 
-fn key(kind: &str, text: &str) -> Option<u128> {
-    memo::caching_pages().then(|| memo::fingerprint(&[kind.as_bytes(), text.as_bytes()]))
-}
-
 /// The heading ids of a Markdown text.
 fn ids_of(body: &str) -> Arc<Vec<String>> {
-    IDS.get_or_insert(key("ids", body), || Arc::new(heading_ids(body)))
+    IDS.get_or_insert(memo::rebuild_key(&[body.as_bytes()]), || {
+        Arc::new(heading_ids(body))
+    })
 }
 
 /// Something found in a text (a link's URL, a repository path) and where: line and column,
@@ -91,7 +89,7 @@ struct Found {
 
 /// The links and images of a Markdown text.
 fn destinations(body: &str) -> Arc<Vec<Found>> {
-    DESTINATIONS.get_or_insert(key("links", body), || {
+    DESTINATIONS.get_or_insert(memo::rebuild_key(&[body.as_bytes()]), || {
         let lines = LineIndex::new(body);
         let found = Parser::new_ext(body, markdown_options())
             .into_offset_iter()
@@ -209,7 +207,7 @@ fn path_re() -> &'static regex::Regex {
 /// The repository paths `code` writes (not those followed by a placeholder, a variable, a glob
 /// or a template, and none with `..`).
 fn mentions(code: &str) -> Arc<Vec<Found>> {
-    MENTIONS.get_or_insert(key("paths", code), || {
+    MENTIONS.get_or_insert(memo::rebuild_key(&[code.as_bytes()]), || {
         let mut found = Vec::new();
         for (n, line) in code.lines().enumerate() {
             for cap in path_re().captures_iter(line) {

@@ -71,8 +71,7 @@ fn invalid(cx: &Context, findings: &mut Vec<Finding>) {
 /// The inline code of a Markdown text (remembered across `serve` rebuilds).
 fn inline_code(body: &str) -> Arc<Vec<String>> {
     static FOUND: PageCache<Arc<Vec<String>>> = PageCache::new();
-    let key = memo::caching_pages().then(|| memo::fingerprint(&[body.as_bytes()]));
-    FOUND.get_or_insert(key, || {
+    FOUND.get_or_insert(memo::rebuild_key(&[body.as_bytes()]), || {
         let code = Parser::new_ext(body, markdown_options())
             .filter_map(|e| match e {
                 Event::Code(c) => Some(c.into_string()),

@@ -136,14 +136,12 @@ fn parse_all<T: Clone + Send + Sync>(
     let parsed: Vec<_> = files
         .into_par_iter()
         .map(|file| {
-            let key = crate::memo::caching_pages().then(|| {
-                crate::memo::fingerprint(&[
-                    salt.as_bytes(),
-                    file.path.as_os_str().as_encoded_bytes(),
-                    file.rel.as_bytes(),
-                    file.text.as_bytes(),
-                ])
-            });
+            let key = crate::memo::rebuild_key(&[
+                salt.as_bytes(),
+                file.path.as_os_str().as_encoded_bytes(),
+                file.rel.as_bytes(),
+                file.text.as_bytes(),
+            ]);
             cache.get_or_insert(key, || {
                 let mut found = Vec::new();
                 let value = parse(file, &mut found);
@@ -153,8 +151,10 @@ fn parse_all<T: Clone + Send + Sync>(
         .collect();
     let mut values = Vec::with_capacity(parsed.len());
     for p in parsed {
-        findings.extend(p.1.iter().cloned());
-        values.extend(p.0.clone());
+        // Not cached (a single `build`): the only owner, so moved out rather than copied.
+        let (value, found) = Arc::try_unwrap(p).unwrap_or_else(|shared| (*shared).clone());
+        findings.extend(found);
+        values.extend(value);
     }
     values
 }

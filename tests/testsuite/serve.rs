@@ -18,6 +18,30 @@ const REBUILD_TIMEOUT: Duration = Duration::from_secs(10);
 const RECIPE: &str = "content/recipes/troubleshoot/driver-host.md";
 const RECIPE_URL: &str = "/spark-docs/recipes/troubleshoot/driver-host/";
 
+/// A copy of `fixture` in a temporary directory: (the directory, the site root in it, where
+/// the server's stderr goes).
+fn site_copy(fixture: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&crate::support::fixture(fixture), &root);
+    let stderr_path = dir.path().join("stderr.txt");
+    (dir, root, stderr_path)
+}
+
+/// Starts `spark-docs serve` on `root` and `port`, its stdout piped, its stderr into `stderr_path`.
+fn spawn_serve(root: &Path, port: &str, extra: &[&str], stderr_path: &Path) -> Child {
+    Command::new(bin())
+        .args(["serve", "--port", port, "--root"])
+        .arg(root)
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(fs::File::create(stderr_path).unwrap())
+        .spawn()
+        .expect("start spark-docs serve")
+}
+
 /// A running `spark-docs serve`, killed on drop.
 struct Server {
     child: Child,
@@ -35,20 +59,8 @@ impl Server {
     }
 
     fn start_with(fixture: &str, extra: &[&str]) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        copy_dir(&crate::support::fixture(fixture), &root);
-        let stderr_path = dir.path().join("stderr.txt");
-        let mut child = Command::new(bin())
-            .args(["serve", "--port", "0", "--root"])
-            .arg(&root)
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(fs::File::create(&stderr_path).unwrap())
-            .spawn()
-            .expect("start spark-docs serve");
+        let (dir, root, stderr_path) = site_copy(fixture);
+        let mut child = spawn_serve(&root, "0", extra, &stderr_path);
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -1023,24 +1035,13 @@ fn cached_rebuilds_render_what_a_fresh_render_does() {
 /// pipe) keeps serving: the read end is closed before it prints its address.
 #[test]
 fn a_closed_stdout_does_not_stop_the_server() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(&crate::support::fixture("basic"), &root);
+    let (_dir, root, stderr_path) = site_copy("basic");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let stderr_path = dir.path().join("stderr.txt");
-    let mut child = Command::new(bin())
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(&root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(fs::File::create(&stderr_path).unwrap())
-        .spawn()
-        .expect("start spark-docs serve");
+    let mut child = spawn_serve(&root, &port.to_string(), &[], &stderr_path);
     drop(child.stdout.take());
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let deadline = Instant::now() + Duration::from_secs(120);

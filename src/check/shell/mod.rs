@@ -123,8 +123,7 @@ pub fn block_errors(lang: &str, code: &str) -> Option<Vec<ShellError>> {
     // `serve` rebuilds: most blocks did not change since the last save.
     static VERDICTS: crate::memo::PageCache<Option<Vec<ShellError>>> =
         crate::memo::PageCache::new();
-    let key = crate::memo::caching_pages()
-        .then(|| crate::memo::fingerprint(&[lang.as_bytes(), code.as_bytes()]));
+    let key = crate::memo::rebuild_key(&[lang.as_bytes(), code.as_bytes()]);
     VERDICTS.get_or_insert(key, || block_errors_uncached(lang, code))
 }
 

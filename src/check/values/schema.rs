@@ -59,9 +59,8 @@ impl PresetCheck<'_> {
         static COMPILED: PageCache<Result<Arc<jsonschema::Validator>, String>> = PageCache::new();
         let schema_rel = schema_file.rel.as_str();
         let validator = match validators.entry(schema_rel.to_string()).or_insert_with(|| {
-            let key = crate::memo::caching_pages().then(|| {
-                crate::memo::fingerprint(&[schema_rel.as_bytes(), schema_file.text.as_bytes()])
-            });
+            let key =
+                crate::memo::rebuild_key(&[schema_rel.as_bytes(), schema_file.text.as_bytes()]);
             COMPILED.get_or_insert(key, || compile_schema(schema).map(Arc::new))
         }) {
             Ok(v) => v,
