@@ -147,7 +147,10 @@ pub fn index_into(site: &Site, files: &Output, into: &mut Output) -> Result<Sear
 /// on which page finished first, and rendering and indexing share the cores. Pagefind indexes one
 /// page at a time, so this overlap is what makes the index cheap.
 pub struct Indexer {
-    sender: std::sync::mpsc::Sender<(usize, Result<Doc, String>)>,
+    /// Parses pages into words on the thread that hands them over (none when the index could
+    /// not be made, which [`Indexer::finish`] reports).
+    fossicker: Option<pagefind::api::PageFossicker>,
+    sender: std::sync::mpsc::Sender<(usize, Result<Parsed, String>)>,
     thread: std::thread::JoinHandle<Result<Bundle, String>>,
     started: Instant,
     pages: usize,
@@ -163,15 +166,18 @@ impl Indexer {
         let properties = property_records(site);
         let property_count = properties.len();
         let (sender, receiver) = std::sync::mpsc::channel();
+        let index = new_index(&language);
+        let fossicker = index.as_ref().map(|i| i.page_fossicker()).ok();
         // Pagefind's own parallel work (building the index) runs in a pool of its own, so it does
         // not queue behind the pages still rendering in the shared one.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let thread = std::thread::spawn(move || {
             crate::own_pool(threads, || {
-                build_bundle(receiver, pages, properties, &language)
+                build_bundle(index?, receiver, pages, properties, &language)
             })
         });
         Indexer {
+            fossicker,
             sender,
             thread,
             started,
@@ -180,10 +186,20 @@ impl Indexer {
         }
     }
 
-    /// Hands over the page at `position` in site order (or why it could not be prepared).
+    /// Hands over the page at `position` in site order (or why it could not be prepared), after
+    /// parsing it into words here: pages are parsed on every thread that renders them, and the
+    /// index only collects them.
     pub fn add(&self, position: usize, doc: Result<Doc, String>) {
+        let Some(fossicker) = &self.fossicker else {
+            return;
+        };
+        let parsed = doc.and_then(|doc| {
+            fossicker
+                .html_file(None, Some(doc.url.clone()), doc.html)
+                .map_err(|e| format!("search: indexing {}: {e}", doc.url))
+        });
         // A send fails only when the indexer has stopped on an error, which `finish` reports.
-        let _ = self.sender.send((position, doc));
+        let _ = self.sender.send((position, parsed));
     }
 
     /// Waits for the index and puts the bundle and the signatures file into `into`.
@@ -230,46 +246,38 @@ fn language_code(lang: &str) -> String {
     }
 }
 
-/// The indexer thread: adds the pages in position order as they arrive, then the property
-/// records, and returns the bundle's files. Pagefind is async; it runs on a current-thread
-/// runtime here, so it also works when the caller is inside a tokio runtime (`serve`).
+/// A page parsed into words, waiting for its turn in the index.
+type Parsed = pagefind::api::FossickedPage;
+
+/// The index of a site in `language`, with our exclusions.
+fn new_index(language: &str) -> Result<pagefind::api::PagefindIndex, String> {
+    use pagefind::options::PagefindServiceConfig;
+    let config = PagefindServiceConfig::builder()
+        .force_language(language.to_string())
+        .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
+        .build();
+    pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| format!("search: {e}"))
+}
+
+/// The indexer thread: parses the property records while the pages render, adds the pages in
+/// position order as they arrive, then the property records, and returns the bundle's files.
+/// Pagefind is async; it runs on a current-thread runtime here, so it also works when the caller
+/// is inside a tokio runtime (`serve`).
 fn build_bundle(
-    receiver: std::sync::mpsc::Receiver<(usize, Result<Doc, String>)>,
+    mut index: pagefind::api::PagefindIndex,
+    receiver: std::sync::mpsc::Receiver<(usize, Result<Parsed, String>)>,
     pages: usize,
     properties: Vec<PropertyRecord>,
     language: &str,
 ) -> Result<Bundle, String> {
-    use pagefind::api::PagefindIndex;
-    use pagefind::options::PagefindServiceConfig;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("search: cannot start the indexing runtime: {e}"))?;
-    runtime.block_on(async move {
-        let config = PagefindServiceConfig::builder()
-            .force_language(language.to_string())
-            .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
-            .build();
-        let mut index = PagefindIndex::new(Some(config)).map_err(|e| format!("search: {e}"))?;
-        // Pages that arrived before the ones ahead of them in site order.
-        let mut waiting: std::collections::BTreeMap<usize, Doc> = Default::default();
-        let mut next = 0;
-        while next < pages {
-            let Ok((position, doc)) = receiver.recv() else {
-                return Err(format!(
-                    "search: only {next} of {pages} pages reached the indexer"
-                ));
-            };
-            waiting.insert(position, doc?);
-            while let Some(doc) = waiting.remove(&next) {
-                index
-                    .add_html_file(None, Some(doc.url.clone()), doc.html)
-                    .await
-                    .map_err(|e| format!("search: indexing {}: {e}", doc.url))?;
-                next += 1;
-            }
-        }
-        for p in properties {
+    let fossicker = index.page_fossicker();
+    let properties: Vec<Parsed> = properties
+        .into_iter()
+        .map(|p| {
             let meta = [("title", p.title), ("kind", "property".to_string())]
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
@@ -278,8 +286,8 @@ fn build_bundle(
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect();
-            index
-                .add_custom_record(
+            fossicker
+                .custom_record(
                     p.url.clone(),
                     p.content,
                     language.to_string(),
@@ -287,11 +295,30 @@ fn build_bundle(
                     Some(filters),
                     None,
                 )
-                .await
-                .map_err(|e| format!("search: indexing {}: {e}", p.url))?;
+                .map_err(|e| format!("search: indexing {}: {e}", p.url))
+        })
+        .collect::<Result<_, _>>()?;
+    runtime.block_on(async move {
+        // Pages that arrived before the ones ahead of them in site order.
+        let mut waiting: std::collections::BTreeMap<usize, Parsed> = Default::default();
+        let mut next = 0;
+        while next < pages {
+            let Ok((position, page)) = receiver.recv() else {
+                return Err(format!(
+                    "search: only {next} of {pages} pages reached the indexer"
+                ));
+            };
+            waiting.insert(position, page?);
+            while let Some(page) = waiting.remove(&next) {
+                index.add_fossicked_page(page).await;
+                next += 1;
+            }
+        }
+        for record in properties {
+            index.add_fossicked_page(record).await;
         }
         let files = index
-            .get_files()
+            .into_files()
             .await
             .map_err(|e| format!("search: building the index: {e}"))?;
         Ok(files
