@@ -14,6 +14,19 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Turns transparent huge pages off for this process. mimalloc asks for them on its arenas, and the
+/// kernel then zeroes 2 MB at each first touch: a fifth of a 1,000-recipe build's CPU time went to
+/// `clear_page_erms` under `do_huge_pmd_anonymous_page`, and the pages' unused parts counted in
+/// the peak RSS (5,000 recipes: system time 3.5 → 2 s, peak RSS about 70 MB lower without them).
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments and touches no memory of ours; a kernel
+    // that does not know it returns an error, which changes nothing.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// Build and check the operations knowledge of a team running Apache Spark on Kubernetes:
 /// recipes, incident write-ups (issues), Helm preset values files, notebooks and scripts.
 ///
@@ -419,6 +432,7 @@ struct ServeArgs {
 }
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     spark_docs::check::shell::quiet_parser_panics();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
