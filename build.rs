@@ -23,6 +23,12 @@ fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, String)>) {
 }
 
 fn main() {
+    // The vendored Pagefind (vendor/pagefind) parses pages on any thread; the published one, which
+    // a `cargo package` build uses, does not (src/search.rs has a path for each).
+    println!("cargo::rustc-check-cfg=cfg(pagefind_parallel)");
+    if std::env::var_os("DEP_PAGEFIND_SPARK_DOCS_PARALLEL").is_some() {
+        println!("cargo:rustc-cfg=pagefind_parallel");
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     println!("cargo:rerun-if-changed=themes/default");
     let mut code = String::new();

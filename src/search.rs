@@ -144,13 +144,13 @@ pub fn index_into(site: &Site, files: &Output, into: &mut Output) -> Result<Sear
 
 /// The search index, built on a thread of its own from pages handed to it as they are rendered
 /// (in any order, from any thread): it indexes them in site order, so the index does not depend
-/// on which page finished first, and rendering and indexing share the cores. Pagefind indexes one
-/// page at a time, so this overlap is what makes the index cheap.
+/// on which page finished first. With the vendored Pagefind, each page is parsed into words on the
+/// thread that hands it over, so parsing runs on every core and the indexer only collects.
 pub struct Indexer {
-    /// Parses pages into words on the thread that hands them over (none when the index could
-    /// not be made, which [`Indexer::finish`] reports).
-    fossicker: Option<pagefind::api::PageFossicker>,
-    sender: std::sync::mpsc::Sender<(usize, Result<Parsed, String>)>,
+    /// Parses pages on the thread that hands them over (none when the index could not be made,
+    /// which [`Indexer::finish`] reports).
+    parser: Option<feed::Parser>,
+    sender: std::sync::mpsc::Sender<(usize, Result<feed::Page, String>)>,
     thread: std::thread::JoinHandle<Result<Bundle, String>>,
     started: Instant,
     pages: usize,
@@ -167,7 +167,7 @@ impl Indexer {
         let property_count = properties.len();
         let (sender, receiver) = std::sync::mpsc::channel();
         let index = new_index(&language);
-        let fossicker = index.as_ref().map(|i| i.page_fossicker()).ok();
+        let parser = index.as_ref().map(feed::parser).ok();
         // Pagefind's own parallel work (building the index) runs in a pool of its own, so it does
         // not queue behind the pages still rendering in the shared one.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -177,7 +177,7 @@ impl Indexer {
             })
         });
         Indexer {
-            fossicker,
+            parser,
             sender,
             thread,
             started,
@@ -186,20 +186,14 @@ impl Indexer {
         }
     }
 
-    /// Hands over the page at `position` in site order (or why it could not be prepared), after
-    /// parsing it into words here: pages are parsed on every thread that renders them, and the
-    /// index only collects them.
+    /// Hands over the page at `position` in site order (or why it could not be prepared).
     pub fn add(&self, position: usize, doc: Result<Doc, String>) {
-        let Some(fossicker) = &self.fossicker else {
+        let Some(parser) = &self.parser else {
             return;
         };
-        let parsed = doc.and_then(|doc| {
-            fossicker
-                .html_file(None, Some(doc.url.clone()), doc.html)
-                .map_err(|e| format!("search: indexing {}: {e}", doc.url))
-        });
+        let page = doc.and_then(|doc| feed::page(parser, doc));
         // A send fails only when the indexer has stopped on an error, which `finish` reports.
-        let _ = self.sender.send((position, parsed));
+        let _ = self.sender.send((position, page));
     }
 
     /// Waits for the index and puts the bundle and the signatures file into `into`.
@@ -246,9 +240,6 @@ fn language_code(lang: &str) -> String {
     }
 }
 
-/// A page parsed into words, waiting for its turn in the index.
-type Parsed = pagefind::api::FossickedPage;
-
 /// The index of a site in `language`, with our exclusions.
 fn new_index(language: &str) -> Result<pagefind::api::PagefindIndex, String> {
     use pagefind::options::PagefindServiceConfig;
@@ -259,13 +250,131 @@ fn new_index(language: &str) -> Result<pagefind::api::PagefindIndex, String> {
     pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| format!("search: {e}"))
 }
 
-/// The indexer thread: parses the property records while the pages render, adds the pages in
+/// A record that is not an HTML page (a Spark property), as Pagefind takes it.
+struct Record {
+    url: String,
+    content: String,
+    language: String,
+    meta: std::collections::BTreeMap<String, String>,
+    filters: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Record {
+    fn of_property(p: PropertyRecord, language: &str) -> Record {
+        let meta = [("title", p.title), ("kind", "property".to_string())];
+        let filters = [("kind", vec!["property".to_string()]), ("spark", p.lines)];
+        Record {
+            url: p.url,
+            content: p.content,
+            language: language.to_string(),
+            meta: meta.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            filters: filters
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        }
+    }
+}
+
+/// How pages reach the vendored Pagefind (vendor/pagefind): parsed into words on the thread that
+/// hands them over, added in site order, and the index built without copying them.
+#[cfg(pagefind_parallel)]
+mod feed {
+    use super::{Doc, Record};
+    use pagefind::api::{FossickedPage, PageFossicker, PagefindIndex, SyntheticFile};
+
+    pub type Parser = PageFossicker;
+    pub type Page = FossickedPage;
+
+    pub fn parser(index: &PagefindIndex) -> Parser {
+        index.page_fossicker()
+    }
+
+    pub fn page(parser: &Parser, doc: Doc) -> Result<Page, String> {
+        parser
+            .html_file(None, Some(doc.url.clone()), doc.html)
+            .map_err(|e| format!("search: indexing {}: {e}", doc.url))
+    }
+
+    pub fn record(parser: &Parser, r: Record) -> Result<Page, String> {
+        let url = r.url.clone();
+        parser
+            .custom_record(
+                r.url,
+                r.content,
+                r.language,
+                Some(r.meta),
+                Some(r.filters),
+                None,
+            )
+            .map_err(|e| format!("search: indexing {url}: {e}"))
+    }
+
+    pub async fn add(index: &mut PagefindIndex, page: Page) -> Result<(), String> {
+        index.add_fossicked_page(page).await;
+        Ok(())
+    }
+
+    pub async fn files(index: PagefindIndex) -> Result<Vec<SyntheticFile>, String> {
+        index.into_files().await.map_err(|e| e.to_string())
+    }
+}
+
+/// How pages reach the published Pagefind (a build from the crate package, which cannot carry
+/// the vendored one): as HTML, parsed one at a time on the indexer thread.
+#[cfg(not(pagefind_parallel))]
+mod feed {
+    use super::{Doc, Record};
+    use pagefind::api::{PagefindIndex, SyntheticFile};
+
+    pub struct Parser;
+    pub enum Page {
+        Html(Doc),
+        Record(Record),
+    }
+
+    pub fn parser(_: &PagefindIndex) -> Parser {
+        Parser
+    }
+
+    pub fn page(_: &Parser, doc: Doc) -> Result<Page, String> {
+        Ok(Page::Html(doc))
+    }
+
+    pub fn record(_: &Parser, r: Record) -> Result<Page, String> {
+        Ok(Page::Record(r))
+    }
+
+    pub async fn add(index: &mut PagefindIndex, page: Page) -> Result<(), String> {
+        let (url, added) = match page {
+            Page::Html(doc) => {
+                let added = index.add_html_file(None, Some(doc.url.clone()), doc.html);
+                (doc.url, added.await)
+            }
+            Page::Record(r) => {
+                let (url, meta, filters) = (r.url.clone(), Some(r.meta), Some(r.filters));
+                let added =
+                    index.add_custom_record(r.url, r.content, r.language, meta, filters, None);
+                (url, added.await)
+            }
+        };
+        added
+            .map(drop)
+            .map_err(|e| format!("search: indexing {url}: {e}"))
+    }
+
+    pub async fn files(mut index: PagefindIndex) -> Result<Vec<SyntheticFile>, String> {
+        index.get_files().await.map_err(|e| e.to_string())
+    }
+}
+
+/// The indexer thread: prepares the property records while the pages render, adds the pages in
 /// position order as they arrive, then the property records, and returns the bundle's files.
 /// Pagefind is async; it runs on a current-thread runtime here, so it also works when the caller
 /// is inside a tokio runtime (`serve`).
 fn build_bundle(
     mut index: pagefind::api::PagefindIndex,
-    receiver: std::sync::mpsc::Receiver<(usize, Result<Parsed, String>)>,
+    receiver: std::sync::mpsc::Receiver<(usize, Result<feed::Page, String>)>,
     pages: usize,
     properties: Vec<PropertyRecord>,
     language: &str,
@@ -274,33 +383,14 @@ fn build_bundle(
         .enable_all()
         .build()
         .map_err(|e| format!("search: cannot start the indexing runtime: {e}"))?;
-    let fossicker = index.page_fossicker();
-    let properties: Vec<Parsed> = properties
+    let parser = feed::parser(&index);
+    let properties: Vec<feed::Page> = properties
         .into_iter()
-        .map(|p| {
-            let meta = [("title", p.title), ("kind", "property".to_string())]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-            let filters = [("kind", vec!["property".to_string()]), ("spark", p.lines)]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-            fossicker
-                .custom_record(
-                    p.url.clone(),
-                    p.content,
-                    language.to_string(),
-                    Some(meta),
-                    Some(filters),
-                    None,
-                )
-                .map_err(|e| format!("search: indexing {}: {e}", p.url))
-        })
+        .map(|p| feed::record(&parser, Record::of_property(p, language)))
         .collect::<Result<_, _>>()?;
     runtime.block_on(async move {
         // Pages that arrived before the ones ahead of them in site order.
-        let mut waiting: std::collections::BTreeMap<usize, Parsed> = Default::default();
+        let mut waiting: std::collections::BTreeMap<usize, feed::Page> = Default::default();
         let mut next = 0;
         while next < pages {
             let Ok((position, page)) = receiver.recv() else {
@@ -310,15 +400,14 @@ fn build_bundle(
             };
             waiting.insert(position, page?);
             while let Some(page) = waiting.remove(&next) {
-                index.add_fossicked_page(page).await;
+                feed::add(&mut index, page).await?;
                 next += 1;
             }
         }
         for record in properties {
-            index.add_fossicked_page(record).await;
+            feed::add(&mut index, record).await?;
         }
-        let files = index
-            .into_files()
+        let files = feed::files(index)
             .await
             .map_err(|e| format!("search: building the index: {e}"))?;
         Ok(files
@@ -410,6 +499,96 @@ mod tests {
             js_regex(r"java\.net\.UnknownHostException"),
             Some((r"java\.net\.UnknownHostException".into(), "".into()))
         );
+    }
+
+    #[cfg(pagefind_parallel)]
+    /// The patched Pagefind's parallel path (pages parsed by a `PageFossicker` on other threads,
+    /// added in order, built by `into_files`) writes the same bundle as its serial API.
+    #[test]
+    fn pages_parsed_in_parallel_index_as_the_serial_api_does() {
+        use rayon::prelude::*;
+        let pages: Vec<(String, String)> = (0..40)
+            .map(|i| {
+                let url = format!("/recipes/r{}/", i % 37); // three URLs added twice
+                let body = if i == 5 {
+                    String::new() // no words: left out of the index
+                } else {
+                    format!(
+                        "<h1>Recipe {i}</h1><p>executor OOMKilled café naïve spark.executor.memory \
+                         {i} shuffle</p><h2 id=\"h{i}\">Fix {i}</h2><p>raise memoryOverhead</p>"
+                    )
+                };
+                let html = format!(
+                    "<html><body><main data-pagefind-body>{body}<span \
+                     data-pagefind-meta=\"kind\">recipe</span><span \
+                     data-pagefind-filter=\"spark\">3.{}</span></main></body></html>",
+                    i % 3
+                );
+                (url, html)
+            })
+            .collect();
+        let record = |i: usize| {
+            (
+                format!("/properties/4.1/#spark.p{i}"),
+                format!("spark.p{i}. A property number {i}."),
+            )
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let serial = runtime.block_on(async {
+            let mut index = new_index("en").unwrap();
+            for (url, html) in &pages {
+                index
+                    .add_html_file(None, Some(url.clone()), html.clone())
+                    .await
+                    .unwrap();
+            }
+            for i in 0..5 {
+                let (url, content) = record(i);
+                index
+                    .add_custom_record(url, content, "en".into(), None, None, None)
+                    .await
+                    .unwrap();
+            }
+            index.get_files().await.unwrap()
+        });
+        let parallel = runtime.block_on(async {
+            let mut index = new_index("en").unwrap();
+            let fossicker = index.page_fossicker();
+            let parsed: Vec<feed::Page> = pages
+                .par_iter()
+                .map(|(url, html)| {
+                    fossicker
+                        .html_file(None, Some(url.clone()), html.clone())
+                        .unwrap()
+                })
+                .collect();
+            for page in parsed {
+                index.add_fossicked_page(page).await;
+            }
+            for i in 0..5 {
+                let (url, content) = record(i);
+                let page = fossicker
+                    .custom_record(url, content, "en".into(), None, None, None)
+                    .unwrap();
+                index.add_fossicked_page(page).await;
+            }
+            index.into_files().await.unwrap()
+        });
+        let files = |files: Vec<pagefind::api::SyntheticFile>| -> Vec<(String, Vec<u8>)> {
+            files
+                .into_iter()
+                .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
+                .collect()
+        };
+        let (serial, parallel) = (files(serial), files(parallel));
+        assert!(serial.iter().any(|(name, _)| name.contains("pf_index")));
+        assert_eq!(
+            serial.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            parallel.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+        assert!(serial == parallel, "the bundles differ in content");
     }
 
     #[test]
