@@ -55,6 +55,9 @@ pub struct FossickedData {
     pub url: String,
     pub fragment: PageFragment,
     pub word_data: HashMap<String, Vec<FossickedWord>>,
+    /// spark-docs patch: `word_data` packed into bytes while the page waits for the index to be
+    /// built (see [`FossickedData::pack_words`]); `word_data` is then empty.
+    pub packed_word_data: Option<Vec<u8>>,
     pub meta_word_data: HashMap<String, Vec<MetaFossickedWord>>,
     pub sort: BTreeMap<String, String>,
     pub has_custom_body: bool,
@@ -63,6 +66,105 @@ pub struct FossickedData {
     pub has_old_bundle_reference: bool,
     pub has_default_ui_reference: bool,
     pub language: String,
+}
+
+/// spark-docs patch: a page's word positions take ~32 bytes per occurrence (and a map entry,
+/// a key and a list per distinct word) in `word_data`, and a site generator that parses every
+/// page before the index is built holds them all. Packed, an occurrence takes ~4 bytes; the
+/// index unpacks each page when it builds (into the same map: every list in the same order).
+impl FossickedData {
+    /// Whether the page has words to index.
+    pub fn has_words(&self) -> bool {
+        !self.word_data.is_empty() || self.packed_word_data.is_some()
+    }
+
+    /// Packs `word_data` into `packed_word_data`.
+    pub fn pack_words(&mut self) {
+        if self.word_data.is_empty() {
+            return;
+        }
+        let mut out = Vec::new();
+        put_varint(&mut out, self.word_data.len() as u64);
+        for (word, positions) in std::mem::take(&mut self.word_data) {
+            put_varint(&mut out, word.len() as u64);
+            out.extend_from_slice(word.as_bytes());
+            put_varint(&mut out, positions.len() as u64);
+            for p in positions {
+                put_varint(&mut out, p.position as u64);
+                out.push(p.weight);
+                match p.original_word {
+                    None => put_varint(&mut out, 0),
+                    Some(original) => {
+                        put_varint(&mut out, original.len() as u64 + 1);
+                        out.extend_from_slice(original.as_bytes());
+                    }
+                }
+            }
+        }
+        out.shrink_to_fit();
+        self.packed_word_data = Some(out);
+    }
+
+    /// Restores `word_data` from `packed_word_data`.
+    pub fn unpack_words(&mut self) {
+        let Some(packed) = self.packed_word_data.take() else {
+            return;
+        };
+        let mut at = 0;
+        let text = |at: &mut usize, len: usize| {
+            let s = std::str::from_utf8(&packed[*at..*at + len])
+                .expect("packed by pack_words")
+                .to_string();
+            *at += len;
+            s
+        };
+        let words = get_varint(&packed, &mut at) as usize;
+        let mut map = HashMap::with_capacity(words);
+        for _ in 0..words {
+            let len = get_varint(&packed, &mut at) as usize;
+            let word = text(&mut at, len);
+            let count = get_varint(&packed, &mut at) as usize;
+            let mut positions = Vec::with_capacity(count);
+            for _ in 0..count {
+                let position = get_varint(&packed, &mut at) as u32;
+                let weight = packed[at];
+                at += 1;
+                let original_word = match get_varint(&packed, &mut at) as usize {
+                    0 => None,
+                    n => Some(text(&mut at, n - 1)),
+                };
+                positions.push(FossickedWord {
+                    position,
+                    weight,
+                    original_word,
+                });
+            }
+            map.insert(word, positions);
+        }
+        self.word_data = map;
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        v |= ((b & 0x7f) as u64) << shift;
+        if b < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
 }
 
 /// Segment a run of text into words, for languages that
@@ -354,6 +456,7 @@ impl Fossicker {
                 },
             },
             word_data,
+            packed_word_data: None,
             meta_word_data,
             sort: data.sort,
         })

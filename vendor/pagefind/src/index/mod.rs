@@ -147,9 +147,12 @@ pub async fn build_indexes(
     let language_ref = language.clone();
 
     // Process pages in parallel - each page builds its own word map
-    let page_results: Vec<PageProcessingResult> = pages
-        .into_par_iter()
-        .map(|page| {
+    // spark-docs patch: in batches, each merged before the next is processed, so the per-page
+    // word maps of every page never exist at once beside the pages (the peak memory of a large
+    // site). The merge stays sequential in page order, so the index is the same.
+    const BATCH: usize = 256;
+    let process = |mut page: FossickedData| {
+        page.unpack_words();
             let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
 
             // Meta field IDs were assigned per-page,
@@ -319,8 +322,15 @@ pub async fn build_indexes(
                 filter_entries,
                 encoded_page,
             }
-        })
-        .collect();
+        };
+
+    let mut pages = pages.into_iter();
+    loop {
+    let batch: Vec<FossickedData> = pages.by_ref().take(BATCH).collect();
+    if batch.is_empty() {
+        break;
+    }
+    let page_results: Vec<PageProcessingResult> = batch.into_par_iter().map(process).collect();
 
     // Merge results sequentially
     for result in page_results {
@@ -380,6 +390,7 @@ pub async fn build_indexes(
             }
         }
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
+    }
     }
 
     // Sort pages within each word by page_number to maintain correct order after parallel processing

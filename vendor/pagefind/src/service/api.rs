@@ -70,6 +70,12 @@ pub struct PageFossicker {
 pub struct FossickedPage(FossickedData);
 
 impl FossickedPage {
+    /// The page with its words packed while it waits for the index to be built.
+    fn packed(mut data: FossickedData) -> Self {
+        data.pack_words();
+        FossickedPage(data)
+    }
+
     /// The page's URL.
     pub fn url(&self) -> &str {
         &self.0.url
@@ -88,7 +94,7 @@ impl PageFossicker {
             bail!("Either source_path or url must be provided");
         }
         let file = Fossicker::new_synthetic(source_path.map(PathBuf::from), url, content);
-        Ok(FossickedPage(file.fossick_sync(&self.options)?))
+        Ok(FossickedPage::packed(file.fossick_sync(&self.options)?))
     }
 
     /// Parses a custom record, as [`PagefindIndex::add_custom_record`] does.
@@ -109,7 +115,7 @@ impl PageFossicker {
             sort,
         );
         let file = Fossicker::new_with_data(url, data);
-        Ok(FossickedPage(file.fossick_sync(&self.options)?))
+        Ok(FossickedPage::packed(file.fossick_sync(&self.options)?))
     }
 }
 
