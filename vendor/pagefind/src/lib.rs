@@ -362,6 +362,11 @@ impl SearchState {
     }
 
     pub async fn get_files(&self) -> Vec<SyntheticFile> {
+        self.get_files_at(flate2::Compression::best()).await
+    }
+
+    /// spark-docs patch: [`Self::get_files`] with the gzip level of the index files.
+    pub async fn get_files_at(&self, level: flate2::Compression) -> Vec<SyntheticFile> {
         let outdir = &self.options.bundle_output;
 
         let index_entries: Vec<_> = self
@@ -372,7 +377,9 @@ impl SearchState {
 
         let mut files: Vec<_> =
             join_all(self.built_indexes.iter().map(|indexes| async {
-                indexes.write_files_to_memory(&self.options, outdir).await
+                indexes
+                    .write_files_to_memory_at(&self.options, outdir, level)
+                    .await
             }))
             .await
             .into_iter()

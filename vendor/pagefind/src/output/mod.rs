@@ -298,15 +298,18 @@ impl PagefindIndexes {
     }
 
     pub async fn write_files_to_disk(&self, options: &SearchOptions, outdir: &PathBuf) {
-        self.write_files(options, outdir, false).await;
+        self.write_files(options, outdir, false, Compression::best()).await;
     }
 
-    pub async fn write_files_to_memory(
+    /// spark-docs patch: writes the files to memory, gzipping the index files at `level` (this
+    /// replaces `write_files_to_memory`, which used the best level).
+    pub async fn write_files_to_memory_at(
         &self,
         options: &SearchOptions,
         outdir: &PathBuf,
+        level: Compression,
     ) -> Vec<SyntheticFile> {
-        self.write_files(options, outdir, true).await.unwrap()
+        self.write_files(options, outdir, true, level).await.unwrap()
     }
 
     async fn write_files(
@@ -314,6 +317,7 @@ impl PagefindIndexes {
         options: &SearchOptions,
         outdir: &PathBuf,
         synthetic: bool,
+        level: Compression,
     ) -> Option<Vec<SyntheticFile>> {
         let immutable_write_behaviour = if synthetic {
             WriteBehavior::Synthetic
@@ -387,7 +391,7 @@ impl PagefindIndexes {
                 files
                     .into_par_iter()
                     .map(|(filename, chunks, compression, _)| {
-                        synthetic_file(filename, chunks, compression)
+                        synthetic_file(filename, chunks, compression, level)
                     })
                     .collect(),
             );
@@ -431,7 +435,12 @@ async fn write(
 ) -> Option<SyntheticFile> {
     // spark-docs patch: files kept in memory are made by `synthetic_file`.
     if let WriteBehavior::Synthetic = write_behavior {
-        return Some(synthetic_file(filename, content_chunks, compression));
+        return Some(synthetic_file(
+            filename,
+            content_chunks,
+            compression,
+            Compression::best(),
+        ));
     }
     let mut file = None;
 
@@ -498,10 +507,11 @@ fn synthetic_file(
     filename: PathBuf,
     content_chunks: Vec<&[u8]>,
     compression: Compress,
+    level: Compression,
 ) -> SyntheticFile {
     let contents = match compression {
         Compress::GZ => {
-            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+            let mut gz = GzEncoder::new(Vec::new(), level);
             for chunk in content_chunks {
                 gz.write_all(b"pagefind_dcd").unwrap();
                 gz.write_all(chunk).unwrap();

@@ -186,12 +186,14 @@ impl PagefindIndex {
     }
 
     /// spark-docs patch: [`PagefindIndex::get_files`] for an index built once: the pages are
-    /// given up to the index instead of copied into it, and the files are compressed on every
-    /// core (rayon's current pool). The files are the same.
-    pub async fn into_files(self) -> Result<Vec<SyntheticFile>> {
+    /// given up to the index instead of copied into it, and the index files are gzipped at
+    /// `level` (Pagefind uses the best, 9; 6 costs about a third of the time for files ~0.1 %
+    /// larger). Files are compressed on every core (rayon's current pool) either way. At level 9
+    /// the files are the same as `get_files`'; at any level they hold the same bytes unzipped.
+    pub async fn into_files(self, level: u32) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
         state.build_indexes_once().await?;
-        Ok(state.get_files().await)
+        Ok(state.get_files_at(flate2::Compression::new(level)).await)
     }
 
     /// Add an HTML file that isn't on disk into this search index.
