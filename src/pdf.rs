@@ -84,7 +84,13 @@ pub fn quickref(site: &Site, files: &mut Output) -> Result<Vec<Finding>, ThemeEr
     let template = Template::for_site(site)?;
     let date = crate::util::date::build_date();
     let data = quickref::data(site, &date);
-    let (card, dropped) = fit(&template, &data, &date, MAX_PAGES)?;
+    let fitted = fit(&template, &data, &date, MAX_PAGES);
+    // Typst memoizes every layout the fit search made, process-wide, until evicted. A single
+    // build needs none of them again (at 5,000 recipes they held ~20 MB through the search
+    // index's build, the peak); `serve` keeps what the last few cards used, as Typst's own
+    // watch mode does.
+    typst::comemo::evict(if crate::memo::caching_pages() { 10 } else { 0 });
+    let (card, dropped) = fitted?;
     files.insert(quickref::PDF_FILE.into(), card.pdf);
     let mut findings = Vec::new();
     if let Some(notes) = dropped {
