@@ -51,6 +51,8 @@ run_timed() {
   local prefix="$1"
   shift
   local report="$work/time.txt"
+  # Flush what the previous run left to write, so no tool pays for another's writeback.
+  sync
   if ! /usr/bin/time -f '%e %M' -o "$report" "$@" >/dev/null 2>"$work/stderr.txt"; then
     echo "failed: $*" >&2
     cat "$work/stderr.txt" >&2
