@@ -500,7 +500,7 @@ fn rewrite_for_search(
                 mains += 1;
                 if mains == 1 {
                     el.set_attribute("data-pagefind-body", "")?;
-                    el.append(&extra, ContentType::Html);
+                    el.append(extra, ContentType::Html);
                 }
                 Ok(())
             }))
