@@ -324,13 +324,16 @@ pub async fn build_indexes(
             }
         };
 
+    // The next batch is processed only when the merge below has taken the last one.
     let mut pages = pages.into_iter();
-    loop {
-    let batch: Vec<FossickedData> = pages.by_ref().take(BATCH).collect();
-    if batch.is_empty() {
-        break;
-    }
-    let page_results: Vec<PageProcessingResult> = batch.into_par_iter().map(process).collect();
+    let page_results = std::iter::from_fn(|| {
+        let batch: Vec<FossickedData> = pages.by_ref().take(BATCH).collect();
+        (!batch.is_empty()).then(|| {
+            let results: Vec<PageProcessingResult> = batch.into_par_iter().map(process).collect();
+            results
+        })
+    })
+    .flatten();
 
     // Merge results sequentially
     for result in page_results {
@@ -390,7 +393,6 @@ pub async fn build_indexes(
             }
         }
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
-    }
     }
 
     // Sort pages within each word by page_number to maintain correct order after parallel processing

@@ -75,11 +75,6 @@ impl FossickedPage {
         data.pack_words();
         FossickedPage(data)
     }
-
-    /// The page's URL.
-    pub fn url(&self) -> &str {
-        &self.0.url
-    }
 }
 
 impl PageFossicker {
@@ -175,14 +170,8 @@ impl PagefindIndex {
 
     /// spark-docs patch: adds a page parsed by this index's [`PageFossicker`] (replacing a
     /// page with the same URL, as the other `add_` methods do).
-    pub async fn add_fossicked_page(&mut self, page: FossickedPage) -> IndexedFileResponse {
-        let response = IndexedFileResponse {
-            page_word_count: page.0.fragment.data.word_count as u32,
-            page_url: page.0.fragment.data.url.clone(),
-            page_meta: page.0.fragment.data.meta.clone(),
-        };
+    pub async fn add_fossicked_page(&mut self, page: FossickedPage) {
         self.search_index.lock().await.add_fossicked(page.0);
-        response
     }
 
     /// spark-docs patch: [`PagefindIndex::get_files`] for an index built once: the pages are
