@@ -644,6 +644,90 @@ mod tests {
         }
     }
 
+    #[cfg(pagefind_parallel)]
+    /// The patched Pagefind keeps each word's indexable words per thread: a thread that has
+    /// parsed the same words before (and in another language first) indexes pages exactly as
+    /// threads that never saw them.
+    #[test]
+    fn words_kept_per_thread_index_as_words_made_afresh() {
+        let words = "Executor executors OOMKilled café naïve spark.executor.memoryOverhead \
+                     shuffle-partitions spark_conf.set fetchFailed running runs 2.5g";
+        let pages: Vec<(String, String)> = (0..12)
+            .map(|i| {
+                let html = format!(
+                    "<html><body><main data-pagefind-body><h1>Page {i}</h1><p>{words} {i}</p>\
+                     <h2 id=\"h{i}\">Fixing {i}</h2><p>{words}</p></main></body></html>"
+                );
+                (format!("/recipes/r{i}/"), html)
+            })
+            .collect();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let bundle = |warm: bool| {
+            runtime.block_on(async {
+                let mut index = new_index("en").unwrap();
+                let fossicker = index.page_fossicker();
+                let parsed: Vec<feed::Page> = if warm {
+                    // One thread: French pages with the same words first (another stemmer), then
+                    // every page twice, the second time from the kept words alone.
+                    std::thread::scope(|s| {
+                        s.spawn(|| {
+                            let french = new_index("fr").unwrap().page_fossicker();
+                            for (url, html) in &pages {
+                                french
+                                    .html_file(None, Some(url.clone()), html.clone())
+                                    .unwrap();
+                            }
+                            for (url, html) in &pages {
+                                fossicker
+                                    .html_file(None, Some(url.clone()), html.clone())
+                                    .unwrap();
+                            }
+                            pages
+                                .iter()
+                                .map(|(url, html)| {
+                                    fossicker
+                                        .html_file(None, Some(url.clone()), html.clone())
+                                        .unwrap()
+                                })
+                                .collect()
+                        })
+                        .join()
+                        .unwrap()
+                    })
+                } else {
+                    // A new thread per page: nothing kept from before.
+                    pages
+                        .iter()
+                        .map(|(url, html)| {
+                            std::thread::scope(|s| {
+                                s.spawn(|| {
+                                    fossicker
+                                        .html_file(None, Some(url.clone()), html.clone())
+                                        .unwrap()
+                                })
+                                .join()
+                                .unwrap()
+                            })
+                        })
+                        .collect()
+                };
+                for page in parsed {
+                    index.add_fossicked_page(page).await;
+                }
+                let files = index.into_files(INDEX_GZIP_LEVEL).await.unwrap();
+                files
+                    .into_iter()
+                    .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let (afresh, kept) = (bundle(false), bundle(true));
+        assert!(afresh.iter().any(|(name, _)| name.contains("pf_index")));
+        assert!(afresh == kept, "the bundles differ");
+    }
+
     #[test]
     fn language_codes() {
         assert_eq!(language_code("en-GB"), "en");

@@ -610,15 +610,59 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
-            let dotted_tails = get_dotted_tails(
-                &base_word,
-                stemmer.as_ref(),
-                &options.include_characters,
-                &indexable_words,
-            );
-            indexable_words.extend(dotted_tails);
+            // spark-docs patch: the indexable words of a word outside segmented text depend on
+            // the word, the language and the options alone, so each thread keeps those it made
+            // (`words_of`); a page repeats most of its words, and a site most of its pages'.
+            let words_of = |base_word: &str| {
+                let mut indexable_words =
+                    get_indexable_words(base_word, stemmer.as_ref(), &options.include_characters);
+                let dotted_tails = get_dotted_tails(
+                    base_word,
+                    stemmer.as_ref(),
+                    &options.include_characters,
+                    &indexable_words,
+                );
+                indexable_words.extend(dotted_tails);
+                indexable_words
+            };
+            if !segmented {
+                let indexable_words = word_cache::words(
+                    &data.language,
+                    &options.include_characters,
+                    &base_word,
+                    words_of,
+                );
+                let compound_count = indexable_words
+                    .iter()
+                    .filter(|w| w.is_compound_part)
+                    .count();
+                let partial_weight = if compound_count > 0 && word_weight > 0 {
+                    (word_weight / compound_count.try_into().unwrap_or(std::u8::MAX)).max(1)
+                } else {
+                    0
+                };
+                for indexable in indexable_words.iter() {
+                    let weight = if indexable.is_compound_part {
+                        partial_weight
+                    } else {
+                        word_weight
+                    };
+                    let entry = FossickedWord {
+                        position: total_word_index.try_into().unwrap(),
+                        weight,
+                        original_word: indexable.original.clone(),
+                    };
+                    if let Some(repeat) = map.get_mut(&indexable.stemmed) {
+                        repeat.push(entry);
+                    } else {
+                        map.insert(indexable.stemmed.clone(), vec![entry]);
+                    }
+                }
+                max_word_index = total_word_index;
+                total_word_index += 1;
+                return;
+            }
+            let mut indexable_words = words_of(&base_word);
             let mut cross_bigram = None;
             if segmented {
                 let bigrams =
@@ -1509,5 +1553,55 @@ mod tests {
 
         let p: PathBuf = "C:\\hello\\world\\about\\index.htm".into();
         assert_eq!(&build_url(&p, None, &opts), "/about/index.htm");
+    }
+}
+
+/// spark-docs patch: the indexable words of each word, kept per thread for the language and
+/// options they were made with (a thread that parses pages of another language or with other
+/// options starts afresh), up to [`word_cache::CAPACITY`] words.
+mod word_cache {
+    use super::splitting::IndexableWord;
+    use hashbrown::HashMap;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// Words kept per thread before the cache starts over (a few MB).
+    pub const CAPACITY: usize = 100_000;
+
+    #[derive(Default)]
+    struct Cache {
+        language: String,
+        include_characters: Vec<char>,
+        words: HashMap<String, Rc<[IndexableWord]>>,
+    }
+
+    thread_local! {
+        static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+    }
+
+    /// The indexable words of `word`: `make(word)`, made once per thread.
+    pub fn words(
+        language: &str,
+        include_characters: &[char],
+        word: &str,
+        make: impl FnOnce(&str) -> Vec<IndexableWord>,
+    ) -> Rc<[IndexableWord]> {
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.language != language || cache.include_characters != include_characters {
+                cache.language = language.to_string();
+                cache.include_characters = include_characters.to_vec();
+                cache.words.clear();
+            }
+            if let Some(words) = cache.words.get(word) {
+                return words.clone();
+            }
+            if cache.words.len() >= CAPACITY {
+                cache.words.clear();
+            }
+            let words: Rc<[IndexableWord]> = make(word).into();
+            cache.words.insert(word.to_string(), words.clone());
+            words
+        })
     }
 }
