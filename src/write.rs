@@ -175,7 +175,7 @@ fn link_if_unchanged(from: &Path, to: &Path, bytes: &[u8]) -> bool {
 fn replace(staged: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
     if exchange(staged, out).is_ok() {
         // `staged` now holds the previous output.
-        let _ = std::fs::remove_dir_all(staged);
+        remove_tree(staged);
         return Ok(());
     }
     let old = tempfile::Builder::new()
@@ -198,8 +198,36 @@ fn replace(staged: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), W
             source: e,
         });
     }
-    let _ = std::fs::remove_dir_all(&old_path);
+    remove_tree(&old_path);
     Ok(())
+}
+
+/// Removes the directory tree at `dir` (the previous output, after the swap) with its
+/// directories emptied on several threads at once: unlinking a site's thousands of files one after another was
+/// the build's last serial step. Symbolic links are removed, never followed; what cannot be
+/// removed is left behind, as `remove_dir_all` would leave it.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    fn empty(dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let entries: Vec<std::fs::DirEntry> = entries.filter_map(Result::ok).collect();
+        entries.par_iter().for_each(|entry| {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                empty(&path);
+                let _ = std::fs::remove_dir(&path);
+            } else {
+                let _ = std::fs::remove_file(&path);
+            }
+        });
+    }
+    // Unlinking waits on the file system more than it computes: more threads than cores help
+    // (at 1,000 recipes: 125 ms with one thread, 97 with two, 52-58 with eight, on 2 cores).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    crate::own_pool((cores * 4).clamp(4, 16), || empty(dir));
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Atomically exchanges two existing paths (Linux `renameat2(RENAME_EXCHANGE)`).
@@ -322,6 +350,52 @@ mod tests {
             Err(WriteError::InsideSources { .. })
         ));
         assert!(!content.exists());
+    }
+
+    /// The previous output is removed after the swap, deep trees and wide directories alike,
+    /// and a symbolic link planted in it is removed, not followed.
+    #[cfg(unix)]
+    #[test]
+    fn the_previous_output_is_removed_without_following_links() {
+        let (dir, root, out) = site_and_out();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::write(outside.join("keep.txt"), "keep").unwrap();
+        let mut files = crate::render::Output::new();
+        for i in 0..300 {
+            files.insert(format!("pagefind/fragment/{i}.pf_fragment"), vec![1; i]);
+            files.insert(
+                format!("recipes/c{}/r{i}/index.html", i % 7),
+                b"page".to_vec(),
+            );
+        }
+        files.insert("a/b/c/d/e/f/index.html".into(), b"deep".to_vec());
+        write_atomic(&out, &root, &[], &files).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("recipes/link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("keep.txt"), out.join("a/b/file-link")).unwrap();
+        let mut next = crate::render::Output::new();
+        next.insert("index.html".into(), b"new".to_vec());
+        write_atomic(&out, &root, &[], &next).unwrap();
+        let left: Vec<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(left, [MARKER, "index.html"].map(String::from));
+        assert_eq!(
+            std::fs::read_to_string(outside.join("keep.txt")).unwrap(),
+            "keep"
+        );
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 3, "site, public and outside only");
     }
 
     /// Unchanged files are the previous output's inodes (hard links); changed ones are new, and a
