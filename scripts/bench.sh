@@ -64,6 +64,23 @@ run_timed() {
   eval "${prefix}_rss+=(\"$((kb / 1024))\")"
 }
 
+# discard DIR...: moves earlier outputs out of the way, into $work/trash, removed when the bench
+# ends. Each run writes into an empty directory, but not right after the bench deleted thousands
+# of files: ext4 skips inodes deleted in the last seconds when it allocates new ones, and a build
+# started right after an `rm -rf` of the previous output paid for it (at N = 1,000 the write
+# stage took 0.8-0.9 s instead of 20-30 ms), in proportion to the files each tool writes.
+trash="$work/trash"
+discard() {
+  local d
+  mkdir -p "$trash"
+  for d in "$@"; do
+    if [[ -e "$d" ]]; then
+      mv "$d" "$(mktemp -d "$trash/XXXXXX")/"
+    fi
+  done
+}
+trap 'rm -rf "$trash"' EXIT
+
 bytes() { du -sb "$1" 2>/dev/null | cut -f1; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -88,7 +105,7 @@ for n in $sizes; do
   build_secs=() build_rss=() check_secs=() check_rss=()
   hugo_secs=() hugo_rss=() mdbook_secs=() mdbook_rss=()
   for ((i = 1; i <= runs; i++)); do
-    rm -rf "$work/out-sd-$n" "$work/out-hugo-$n" "$work/out-mdbook-$n"
+    discard "$work/out-sd-$n" "$work/out-hugo-$n" "$work/out-mdbook-$n"
     run_timed build "$SPARK_DOCS" build -q --root "$corpus" --out "$work/out-sd-$n"
     if [[ -n "$hugo_bin" ]]; then
       run_timed hugo "$hugo_bin" --quiet --source "$corpus-hugo" --destination "$work/out-hugo-$n"
@@ -118,7 +135,8 @@ for n in $sizes; do
   per_recipe_ms=$(awk -v s="$b" -v n="$n" 'BEGIN { printf "%.2f", 1000 * s / n }')
   per_recipe_kb=$(awk -v r="$br" -v n="$n" 'BEGIN { printf "%.0f", 1024 * r / n }')
   table+=$'\n'"| $n | $b | $c | $h | $m | $(ratio "$b" "$h") | $(ratio "$b" "$m") | $br / $(median "${check_rss[@]}") / $hr / $mr | $(mb "$sd_size") / $(mb "$hs") / $(mb "$ms") | $(mb "$sd_search") / $(mb "$msearch") | $per_recipe_ms | $per_recipe_kb |"
-  rm -rf "$work/out-sd-$n"
+  discard "$work/out-sd-$n"
+  sync
   "$SPARK_DOCS" -v build --root "$corpus" --out "$work/out-sd-$n" 2>"$work/stages-$n.txt" >/dev/null
   stages+=$'\n'"N = $n:"$'\n'"$(grep -E '^(stage|load|check|render|search|  search|  card|write|total) ' "$work/stages-$n.txt")"
   echo "done: N = $n" >&2
