@@ -508,9 +508,6 @@ fn main_for_search(main: &str, extra: &str) -> Option<String> {
         "plaintext",
     ];
     let inner = main.strip_suffix("</main>")?;
-    if inner.contains("</main") || inner.contains("data-pagefind-body") {
-        return None;
-    }
     let bytes = inner.as_bytes();
     let mut out = String::with_capacity(main.len() + extra.len() + 64);
     out.push_str("<html><body>");
@@ -562,9 +559,11 @@ fn main_for_search(main: &str, extra: &str) -> Option<String> {
         match (name, closing) {
             ("main", false) if !main_open && lt == 0 => {
                 // The rewriter writes a start tag it changed anew, one space between
-                // attributes: a tag spaced otherwise is left to it.
+                // attributes, and replaces a `data-pagefind-body` already there: such tags
+                // are left to it.
                 let tag = &inner[..end];
                 if bytes[end - 2] == b'/'
+                    || tag.contains("data-pagefind-body")
                     || tag.contains(|c: char| c.is_ascii_whitespace() && c != ' ')
                     || tag.contains("  ")
                     || tag.ends_with(" >")
@@ -864,6 +863,7 @@ mod tests {
             "<main><pre><span title=\"a > b\" data-x=\'<span>\'>x</span><a class=\"prop-link\" href=\"/p/#spark.a\" title=\"s\">spark.a</a></pre></main>",
             "<main><svg viewBox=\"0 0 16 16\" aria-hidden=\"true\"><path d=\"M1 1\"/><circle r=\"2\"/></svg><pre><span>x</span></pre><pre>plain</pre></main>",
             "<main data-x=unquoted class=a><table><tr><td><code><span>in code</span></code></td></tr></table><br/><img alt=\"x\" src=\"/a.png\"></main>",
+            "<main><div data-pagefind-body>a body inside</div><p>x</p></main>",
             "<main><h2 id=\"h\">Heading<a class=\"anchor\" href=\"#h\">#</a></h2><pre>\n<span>x</span>\n\n<span><span>y</span></span></pre></main>",
         ];
         for main in same {

@@ -625,46 +625,9 @@ impl Fossicker {
                 indexable_words.extend(dotted_tails);
                 indexable_words
             };
-            if !segmented {
-                let indexable_words = word_cache::words(
-                    &data.language,
-                    &options.include_characters,
-                    &base_word,
-                    words_of,
-                );
-                let compound_count = indexable_words
-                    .iter()
-                    .filter(|w| w.is_compound_part)
-                    .count();
-                let partial_weight = if compound_count > 0 && word_weight > 0 {
-                    (word_weight / compound_count.try_into().unwrap_or(std::u8::MAX)).max(1)
-                } else {
-                    0
-                };
-                for indexable in indexable_words.iter() {
-                    let weight = if indexable.is_compound_part {
-                        partial_weight
-                    } else {
-                        word_weight
-                    };
-                    let entry = FossickedWord {
-                        position: total_word_index.try_into().unwrap(),
-                        weight,
-                        original_word: indexable.original.clone(),
-                    };
-                    if let Some(repeat) = map.get_mut(&indexable.stemmed) {
-                        repeat.push(entry);
-                    } else {
-                        map.insert(indexable.stemmed.clone(), vec![entry]);
-                    }
-                }
-                max_word_index = total_word_index;
-                total_word_index += 1;
-                return;
-            }
-            let mut indexable_words = words_of(&base_word);
             let mut cross_bigram = None;
-            if segmented {
+            let indexable_words: std::rc::Rc<[splitting::IndexableWord]> = if segmented {
+                let mut indexable_words = words_of(&base_word);
                 let bigrams =
                     get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
                 indexable_words.extend(bigrams);
@@ -676,7 +639,15 @@ impl Fossicker {
                     stemmer.as_ref(),
                     &indexable_words,
                 );
-            }
+                indexable_words.into()
+            } else {
+                word_cache::words(
+                    &data.language,
+                    &options.include_characters,
+                    &base_word,
+                    words_of,
+                )
+            };
 
             let compound_count = indexable_words
                 .iter()
@@ -689,7 +660,9 @@ impl Fossicker {
                 0
             };
 
-            for indexable in indexable_words {
+            // spark-docs patch: the words are borrowed (they may be kept for the next page), so
+            // they are cloned into the map rather than moved.
+            for indexable in indexable_words.iter() {
                 let weight = if indexable.is_compound_part {
                     partial_weight
                 } else {
@@ -699,12 +672,12 @@ impl Fossicker {
                 let entry = FossickedWord {
                     position: total_word_index.try_into().unwrap(),
                     weight,
-                    original_word: indexable.original,
+                    original_word: indexable.original.clone(),
                 };
                 if let Some(repeat) = map.get_mut(&indexable.stemmed) {
                     repeat.push(entry);
                 } else {
-                    map.insert(indexable.stemmed, vec![entry]);
+                    map.insert(indexable.stemmed.clone(), vec![entry]);
                 }
             }
 
